@@ -1,0 +1,40 @@
+"""The kiosk's exceptions, one small tree so the edges can translate them.
+
+KioskError
+  ConfigError(KioskError, ValueError)       a bad setting in kiosk.toml or KIOSK_* env
+  CatalogInvalid(KioskError, ValueError)    a catalog with problems; ``.problems`` lists them all
+  ReleaseInvalid(KioskError, ValueError)    a compiled release that cannot be loaded
+  PrinterUnavailable(KioskError, OSError)   the printer cannot be opened or written
+  SyncError(KioskError)                     a catalog update was refused or failed
+
+The web shows residents a friendly Indonesian page; the CLI prints ``Error: <message>``.
+"""
+
+
+class KioskError(Exception):
+    """Base class of every error the kiosk raises on purpose."""
+
+
+class ConfigError(KioskError, ValueError):
+    """A setting has a value the kiosk cannot use."""
+
+
+class CatalogInvalid(KioskError, ValueError):
+    """The catalog has problems; all of them are in ``problems``."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        count = len(self.problems)
+        super().__init__(f"catalog has {count} problem{'s' if count != 1 else ''}")
+
+
+class ReleaseInvalid(KioskError, ValueError):
+    """A compiled catalog release is damaged or of an unknown format."""
+
+
+class PrinterUnavailable(KioskError, OSError):
+    """The printer cannot be reached: unplugged, off, or out of paper."""
+
+
+class SyncError(KioskError):
+    """A catalog update could not be accepted; the kiosk keeps its last good catalog."""
