@@ -1,0 +1,482 @@
+"""Read and validate a catalog, reporting every problem at once.
+
+The same checks run on the hand-written YAML folder (``load_catalog_dir``) and on a
+compiled release (``catalog_from_data``), so a kiosk never activates a release
+that its own validator would reject. See docs/catalog-format.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import CatalogInvalid
+from .model import (
+    COPY_LABELS,
+    Catalog,
+    Category,
+    Contact,
+    Hours,
+    Office,
+    Requirement,
+    Review,
+    Service,
+    Step,
+    Village,
+)
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+PROGRAMS = ("paten", "adminduk")
+AUDIENCES = ("warga", "pemerintah-desa")
+FEE_UNKNOWN = "belum-pasti"  # the fee is not known yet: residents are told to ask
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the catalog: where, and what to do about it."""
+
+    file: str
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class _NoDatesLoader(yaml.SafeLoader):
+    """Safe YAML loader that keeps dates as text, so a bad date is our problem to report
+    (PyYAML would raise a bare ValueError for 2026-13-01)."""
+
+
+_NoDatesLoader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+# ---------------------------------------------------------------- field checks
+
+
+class _Checker:
+    """Collects problems for one file while converting its data."""
+
+    def __init__(self, file: str, problems: list[Problem]):
+        self.file = file
+        self.problems = problems
+
+    def problem(self, field: str, message: str) -> None:
+        self.problems.append(Problem(self.file, field, message))
+
+    def fields(self, value: Any, path: str, spec: dict[str, tuple]) -> dict | None:
+        """Check a mapping against ``spec`` (name → (kind, required[, default]))."""
+        if not isinstance(value, dict):
+            self.problem(path or "(file)", f"must be a mapping of fields, found {_kind(value)}")
+            return None
+        out: dict[str, Any] = {}
+        for key in value:
+            if key not in spec:
+                allowed = ", ".join(spec)
+                self.problem(_join(path, key), f"unknown field (allowed fields: {allowed})")
+        for name, (kind, required, *default) in spec.items():
+            field = _join(path, name)
+            missing = name not in value or (value[name] is None and kind != "fee")
+            if missing or (not required and value[name] in ("", [])):
+                if required:
+                    self.problem(field, "is missing")
+                elif default:
+                    out[name] = default[0]
+                continue
+            checked = self.value(value[name], field, kind)
+            if checked is not _BAD:
+                out[name] = checked
+        return out
+
+    def value(self, value: Any, field: str, kind: Any) -> Any:
+        if callable(kind):
+            return kind(self, value, field)
+        if kind == "text":
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = str(value)
+            if not isinstance(value, str) or not value.strip():
+                self.problem(field, f"must be non-empty text, found {_kind(value)}")
+                return _BAD
+            return value.strip()
+        if kind == "id":
+            if not isinstance(value, str) or not ID_PATTERN.match(value):
+                self.problem(
+                    field,
+                    f"{value!r} is not a valid id: use lowercase letters, digits and "
+                    "hyphens, e.g. ktp-el-baru",
+                )
+                return _BAD
+            return value
+        if kind == "int":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                self.problem(field, f"must be a whole number (0 or more), found {value!r}")
+                return _BAD
+            return value
+        if kind == "fee":
+            if value == FEE_UNKNOWN or value is None:  # None: as stored in a release
+                return None
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                self.problem(
+                    field, f"must be whole rupiah (0 for free) or {FEE_UNKNOWN}, found {value!r}"
+                )
+                return _BAD
+            return value
+        if kind == "bool":
+            if not isinstance(value, bool):
+                self.problem(field, f"must be true or false, found {value!r}")
+                return _BAD
+            return value
+        if kind == "date":
+            if isinstance(value, date):
+                return value
+            try:
+                return date.fromisoformat(str(value))
+            except ValueError:
+                self.problem(field, f"{value!r} is not a date; write it as YYYY-MM-DD")
+                return _BAD
+        if kind == "text_list":
+            if not isinstance(value, list):
+                self.problem(field, f"must be a list, found {_kind(value)}")
+                return _BAD
+            items = [self.value(v, f"{field}[{i}]", "text") for i, v in enumerate(value)]
+            return tuple(v for v in items if v is not _BAD)
+        raise AssertionError(kind)
+
+    def records(self, value: Any, field: str, build, required_nonempty: bool) -> tuple:
+        if not isinstance(value, list):
+            self.problem(field, f"must be a list, found {_kind(value)}")
+            return ()
+        if required_nonempty and not value:
+            self.problem(field, "is empty: list at least one")
+        out = [build(self, item, f"{field}[{i}]") for i, item in enumerate(value)]
+        return tuple(o for o in out if o is not None)
+
+
+_BAD = object()
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else str(name)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: f"the text {value!r}"}.get(
+        type(value), repr(value)
+    )
+
+
+def _choice(*choices: str):
+    def check(checker: _Checker, value: Any, field: str):
+        if value not in choices:
+            checker.problem(field, f"{value!r} is not one of: {', '.join(choices)}")
+            return _BAD
+        return value
+
+    return check
+
+
+def _list_of(build, nonempty: bool = False):
+    def check(checker: _Checker, value: Any, field: str):
+        return checker.records(value, field, build, nonempty)
+
+    return check
+
+
+# ---------------------------------------------------------------- record builders
+
+
+def _requirement(c: _Checker, value: Any, path: str) -> Requirement | None:
+    d = c.fields(
+        value,
+        path,
+        {
+            "document": ("text", True),
+            "copy": (_choice(*COPY_LABELS), True),
+            "count": ("int", False, 1),
+            "when": ("text", False, ""),
+            "note": ("text", False, ""),
+        },
+    )
+    if d is None or not {"document", "copy"} <= d.keys():
+        return None
+    if d["count"] < 1:
+        c.problem(_join(path, "count"), "must be 1 or more")
+    return Requirement(**d)
+
+
+def _step(c: _Checker, value: Any, path: str) -> Step | None:
+    d = c.fields(value, path, {"at": ("id", True), "text": ("text", True)})
+    return Step(**d) if d and len(d) == 2 else None
+
+
+def _review(c: _Checker, value: Any, path: str):
+    d = c.fields(
+        value,
+        path,
+        {
+            "checked": ("date", True),
+            "confirmed": ("bool", True),
+            "source": ("text", True),
+            "notes": ("text", False, ""),
+        },
+    )
+    return Review(**d) if d and len(d) == 4 else _BAD
+
+
+SERVICE_FIELDS: dict[str, tuple] = {
+    "id": ("id", True),
+    "name": ("text", True),
+    "summary": ("text", True),
+    "category": ("id", True),
+    "program": (_choice(*PROGRAMS), True),
+    "served_by": ("id", True),
+    "audience": (_choice(*AUDIENCES), False, "warga"),
+    "requirements": (_list_of(_requirement, nonempty=True), True),
+    "steps": (_list_of(_step, nonempty=True), True),
+    "time": ("text", True),
+    "fee": ("fee", True),
+    "fee_note": ("text", False, ""),
+    "product": ("text", True),
+    "legal_basis": ("text_list", True),
+    "keywords": ("text_list", True),
+    "notice": ("text", False, ""),
+    "review": (_review, True),
+}
+
+
+def _service(c: _Checker, value: Any, path: str) -> Service | None:
+    d = c.fields(value, path, SERVICE_FIELDS)
+    if d is None or d.keys() != SERVICE_FIELDS.keys():
+        return None
+    return Service(**d)
+
+
+def _contact(c: _Checker, value: Any, path: str) -> Contact | None:
+    d = c.fields(value, path, {"label": ("text", True), "value": ("text", True)})
+    return Contact(**d) if d and len(d) == 2 else None
+
+
+def _hours(c: _Checker, value: Any, path: str) -> Hours | None:
+    d = c.fields(value, path, {"days": ("text", True), "time": ("text", True)})
+    return Hours(**d) if d and len(d) == 2 else None
+
+
+def _office(c: _Checker, value: Any, path: str) -> Office | None:
+    d = c.fields(
+        value,
+        path,
+        {
+            "id": ("id", True),
+            "name": ("text", True),
+            "address": ("text", False, ""),
+            "hours": (_list_of(_hours), False, ()),
+            "contacts": (_list_of(_contact), False, ()),
+            "placeholder": ("bool", False, False),
+        },
+    )
+    return Office(**d) if d and {"id", "name"} <= d.keys() else None
+
+
+def _category(c: _Checker, value: Any, path: str) -> Category | None:
+    d = c.fields(
+        value,
+        path,
+        {"id": ("id", True), "name": ("text", True), "description": ("text", False, "")},
+    )
+    return Category(**d) if d and {"id", "name"} <= d.keys() else None
+
+
+def _village(c: _Checker, value: Any, path: str) -> Village | None:
+    d = c.fields(
+        value, path, {"id": ("id", True), "name": ("text", True), "code": ("text", False, "")}
+    )
+    return Village(**d) if d and {"id", "name"} <= d.keys() else None
+
+
+# ---------------------------------------------------------------- whole catalog
+
+# Which file of a source folder holds which part; a release holds them all in one.
+PART_FILES = {"meta": "catalog.yaml", "offices": "offices.yaml", "villages": "villages.yaml"}
+
+
+def _build(parts: dict[str, Any], service_items: list[tuple[str, Any]], problems) -> Catalog | None:
+    """Validate parts (already parsed) into a Catalog; add every problem found."""
+    meta = _Checker(parts["meta_file"], problems).fields(
+        parts["meta"],
+        "",
+        {
+            "kecamatan": ("text", True),
+            "kabupaten": ("text", True),
+            "province": ("text", True),
+            "categories": (_list_of(_category, nonempty=True), True),
+        },
+    )
+    offices = _Checker(parts["offices_file"], problems).fields(
+        parts["offices"],
+        "",
+        {
+            "main_office": ("id", True),
+            "offices": (_list_of(_office, nonempty=True), True),
+            "complaints": (_list_of(_contact), False, ()),
+        },
+    )
+    villages = _Checker(parts["villages_file"], problems).fields(
+        parts["villages"], "", {"villages": (_list_of(_village, nonempty=True), True)}
+    )
+    services: list[tuple[str, Service]] = []
+    for file, data in service_items:
+        service = _service(_Checker(file, problems), data, "")
+        if service is not None:
+            services.append((file, service))
+            expected = Path(file).stem
+            if file.endswith(".yaml") and service.id != expected:
+                problems.append(
+                    Problem(file, "id", f"is {service.id!r} but the file is named "
+                            f"{expected}.yaml; make them the same")
+                )
+
+    meta = meta or {}
+    offices = offices or {}
+    villages = villages or {}
+    office_ids = _unique(offices.get("offices", ()), parts["offices_file"], "offices", problems)
+    category_ids = _unique(meta.get("categories", ()), parts["meta_file"], "categories", problems)
+    _unique(villages.get("villages", ()), parts["villages_file"], "villages", problems)
+
+    if "main_office" in offices and offices["main_office"] not in office_ids:
+        problems.append(Problem(parts["offices_file"], "main_office",
+                                f"{offices['main_office']!r} is not an office listed below"))
+    seen: dict[str, str] = {}
+    for file, s in services:
+        if s.id in seen:
+            problems.append(Problem(file, "id", f"duplicate id {s.id!r}: also used in {seen[s.id]}"))
+        seen.setdefault(s.id, file)
+        if category_ids and s.category not in category_ids:
+            problems.append(Problem(file, "category", f"unknown category {s.category!r} "
+                                    f"(known: {', '.join(category_ids)})"))
+        if office_ids and s.served_by not in office_ids:
+            problems.append(Problem(file, "served_by", f"unknown office {s.served_by!r} "
+                                    f"(known: {', '.join(office_ids)})"))
+        for i, step in enumerate(s.steps):
+            if office_ids and step.at not in office_ids:
+                problems.append(Problem(file, f"steps[{i}].at", f"unknown office {step.at!r} "
+                                        f"(known: {', '.join(office_ids)})"))
+    if not service_items:
+        problems.append(Problem(parts["services_where"], "", "no services found"))
+    if problems:
+        return None
+    return Catalog(
+        kecamatan=meta["kecamatan"],
+        kabupaten=meta["kabupaten"],
+        province=meta["province"],
+        categories=meta["categories"],
+        offices=offices["offices"],
+        main_office=offices["main_office"],
+        complaints=offices["complaints"],
+        villages=villages["villages"],
+        services=tuple(sorted((s for _, s in services), key=lambda s: s.id)),
+    )
+
+
+def _unique(records, file: str, field: str, problems: list[Problem]) -> list[str]:
+    ids: list[str] = []
+    for r in records:
+        if r.id in ids:
+            problems.append(Problem(file, field, f"duplicate id {r.id!r}"))
+        else:
+            ids.append(r.id)
+    return ids
+
+
+def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
+    name = str(path.relative_to(root))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(name, "", "file is missing"))
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(name, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        return None
+    try:
+        return yaml.load(text, Loader=_NoDatesLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        what = getattr(exc, "problem", None) or str(exc)
+        problems.append(Problem(name, "", f"YAML syntax error: {what}", line=line))
+        return None
+
+
+def check_catalog_dir(root: str | Path) -> tuple[Catalog | None, list[Problem]]:
+    """Read and validate a catalog source folder; return it and every problem found."""
+    root = Path(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return None, [Problem(str(root), "", "is not a folder")]
+    parts: dict[str, Any] = {}
+    for part, file in PART_FILES.items():
+        parts[part] = _read_yaml(root / file, root, problems)
+        parts[f"{part}_file"] = file
+    parts["services_where"] = "services/"
+    items = []
+    for path in sorted((root / "services").glob("*.y*ml")):
+        data = _read_yaml(path, root, problems)
+        if data is not None:
+            items.append((str(path.relative_to(root)), data))
+    syntax_problems = list(problems)
+    catalog = _build(
+        {k: (v if v is not None else {}) for k, v in parts.items()}, items, problems
+    )
+    if syntax_problems:
+        # A file that failed to parse also shows up as "missing" fields; keep only the cause.
+        broken = {p.file for p in syntax_problems}
+        problems[:] = syntax_problems + [
+            p for p in problems[len(syntax_problems):] if p.file not in broken
+        ]
+        catalog = None
+    return catalog, problems
+
+
+def load_catalog_dir(root: str | Path) -> Catalog:
+    """Load a catalog source folder or raise :class:`CatalogInvalid` listing every problem."""
+    catalog, problems = check_catalog_dir(root)
+    if catalog is None:
+        raise CatalogInvalid(problems)
+    return catalog
+
+
+def catalog_from_data(data: dict, file: str = "catalog.json") -> Catalog:
+    """Validate the ``catalog`` part of a release; raise :class:`CatalogInvalid`."""
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise CatalogInvalid([Problem(file, "", "must be a mapping")])
+    meta = {k: data.get(k) for k in ("kecamatan", "kabupaten", "province", "categories")}
+    parts = {
+        "meta": meta,
+        "offices": {k: data.get(k) for k in ("main_office", "offices", "complaints")},
+        "villages": {"villages": data.get("villages")},
+        "meta_file": file,
+        "offices_file": file,
+        "villages_file": file,
+        "services_where": file,
+    }
+    services = data.get("services")
+    if not isinstance(services, list):
+        raise CatalogInvalid([Problem(file, "services", "must be a list")])
+    items = [(f"{file} services[{i}]", s) for i, s in enumerate(services)]
+    catalog = _build(parts, items, problems)
+    if catalog is None:
+        raise CatalogInvalid(problems)
+    return catalog

@@ -1,0 +1,96 @@
+"""A catalog release: the validated catalog compiled to one canonical JSON file.
+
+Kiosks read only releases, never the hand-written YAML. The bytes are canonical
+(sorted keys, no spaces, UTF-8), so the same catalog and version always give the
+same file and the same hash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..errors import CatalogInvalid, ReleaseInvalid
+from .load import catalog_from_data
+from .model import Catalog
+
+RELEASE_FORMAT = 1
+
+
+def catalog_to_data(catalog: Catalog) -> dict[str, Any]:
+    """The catalog as plain JSON-able data (the shape ``catalog_from_data`` reads)."""
+
+    def plain(value: Any) -> Any:
+        if dataclasses.is_dataclass(value):
+            return {
+                f.name: plain(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if not f.name.startswith("_")
+            }
+        if isinstance(value, (tuple, list)):
+            return [plain(v) for v in value]
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    data = plain(catalog)
+    for key in ("version", "published"):
+        data.pop(key)
+    return data
+
+
+def build_release(catalog: Catalog, version: int, published: date) -> bytes:
+    """Compile ``catalog`` into release bytes with the given version and date."""
+    document = {
+        "format": RELEASE_FORMAT,
+        "version": version,
+        "published": published.isoformat(),
+        "catalog": catalog_to_data(catalog),
+    }
+    return json.dumps(
+        document, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def parse_release(data: bytes, name: str = "catalog.json") -> Catalog:
+    """Load and fully validate release bytes; raise :class:`ReleaseInvalid`."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReleaseInvalid(f"{name}: not a valid catalog release ({exc})") from None
+    if not isinstance(document, dict) or document.get("format") != RELEASE_FORMAT:
+        raise ReleaseInvalid(
+            f"{name}: unknown release format {document.get('format') if isinstance(document, dict) else None!r}"
+            f" (this kiosk reads format {RELEASE_FORMAT}); update the kiosk software"
+        )
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise ReleaseInvalid(f"{name}: version must be a whole number, found {version!r}")
+    try:
+        published = date.fromisoformat(str(document.get("published")))
+    except ValueError:
+        raise ReleaseInvalid(f"{name}: published is not a date") from None
+    try:
+        catalog = catalog_from_data(document.get("catalog"), name)
+    except CatalogInvalid as exc:
+        shown = "; ".join(str(p) for p in exc.problems[:5])
+        raise ReleaseInvalid(f"{name}: catalog does not validate: {shown}") from None
+    return dataclasses.replace(catalog, version=version, published=published, _index={})
+
+
+def load_release(path: str | Path) -> Catalog:
+    """Read a release file from disk."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReleaseInvalid(f"{path}: cannot be read ({exc.strerror})") from None
+    return parse_release(data, str(path))
+
+
+def bundled_release_path() -> Path:
+    """The release shipped inside the package: the demo's and a fresh kiosk's catalog."""
+    return Path(__file__).resolve().parent.parent / "data" / "catalog.json"

@@ -1,0 +1,103 @@
+"""The catalog store on a kiosk: immutable releases and one ``current`` pointer.
+
+```
+<state>/catalog/releases/<version>/catalog.json   written once, never changed
+<state>/catalog/current -> releases/<version>      swapped with one rename
+```
+
+Activation writes the new release folder completely (fsynced), then swaps the
+``current`` symlink atomically. After a power cut at any point ``current`` names
+either the old or the new complete release. Old releases stay as last-known-good.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from ..errors import ReleaseInvalid
+from ..fsutil import atomic_symlink, atomic_write_bytes, fsync_dir
+from .model import Catalog
+from .release import load_release, parse_release
+
+log = logging.getLogger(__name__)
+
+RELEASE_FILE = "catalog.json"
+
+
+class CatalogStore:
+    """Releases kept under ``root``; see the module docstring for the layout."""
+
+    def __init__(self, root: str | os.PathLike, keep: int = 3):
+        self.root = Path(root)
+        self.releases = self.root / "releases"
+        self.current_link = self.root / "current"
+        self.keep = keep
+
+    def current_target(self) -> str | None:
+        """The name ``current`` points at (cheap: one readlink), or None."""
+        try:
+            return os.readlink(self.current_link)
+        except (FileNotFoundError, OSError):
+            return None
+
+    def current_release_file(self) -> Path | None:
+        target = self.current_target()
+        return None if target is None else self.root / target / RELEASE_FILE
+
+    def load_current(self) -> Catalog | None:
+        """The active catalog, or None when the store has none."""
+        path = self.current_release_file()
+        return None if path is None else load_release(path)
+
+    def versions(self) -> list[int]:
+        if not self.releases.is_dir():
+            return []
+        return sorted(int(p.name) for p in self.releases.iterdir() if p.name.isdigit())
+
+    def activate(self, release: bytes) -> Catalog:
+        """Validate ``release``, store it, and make it current in one atomic step.
+
+        Raises :class:`ReleaseInvalid` (nothing changes) if it does not validate.
+        """
+        catalog = parse_release(release)
+        self.releases.mkdir(parents=True, exist_ok=True)
+        final = self.releases / str(catalog.version)
+        if not (final / RELEASE_FILE).is_file() or (final / RELEASE_FILE).read_bytes() != release:
+            staging = self.releases / f".staging-{catalog.version}-{os.getpid()}"
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir()
+            atomic_write_bytes(staging / RELEASE_FILE, release)
+            if final.exists():  # a damaged leftover of an earlier attempt
+                shutil.rmtree(final)
+            os.rename(staging, final)
+            fsync_dir(self.releases)
+        # Re-read what is on disk: activate exactly the bytes we verified.
+        if load_release(final / RELEASE_FILE).version != catalog.version:
+            raise ReleaseInvalid(f"{final}: stored release does not match")
+        atomic_symlink(f"releases/{catalog.version}", self.current_link)
+        log.info("activated catalog release %s", catalog.version)
+        self._prune(catalog.version)
+        return catalog
+
+    def rollback(self) -> int | None:
+        """Point ``current`` back at the newest older release that loads; return its version."""
+        current = self.current_target()
+        for version in reversed(self.versions()):
+            if current == f"releases/{version}":
+                continue
+            try:
+                load_release(self.releases / str(version) / RELEASE_FILE)
+            except ReleaseInvalid:
+                continue
+            atomic_symlink(f"releases/{version}", self.current_link)
+            return version
+        return None
+
+    def _prune(self, active: int) -> None:
+        keep = set(self.versions()[-self.keep :]) | {active}
+        for version in self.versions():
+            if version not in keep:
+                shutil.rmtree(self.releases / str(version), ignore_errors=True)

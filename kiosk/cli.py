@@ -1,0 +1,139 @@
+"""The ``kiosk`` command: one group, a subcommand per job.
+
+Usage errors exit 2 with ``Error: …``; a catalog with problems exits 1.
+Subsystems add their commands in their own modules and register them here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .catalog.load import check_catalog_dir
+from .catalog.release import build_release
+from .config import load_config
+from .errors import ConfigError, KioskError
+
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The hall's settings (TOML). Default: $KIOSK_CONFIG or /etc/kiosk/kiosk.toml if present.",
+)
+
+
+def get_config(config_file, **overrides):
+    try:
+        return load_config(config_file, overrides={k: v for k, v in overrides.items() if v is not None})
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@click.group()
+@click.version_option(__version__, prog_name="kiosk")
+@click.option("-v", "--verbose", is_flag=True, help="Log more.")
+def main(verbose: bool) -> None:
+    """Pelita Kiosk: service requirements for the village hall, offline."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+# ---------------------------------------------------------------- serve
+
+
+def systemd_sockets() -> list[socket.socket]:
+    """Sockets handed over by systemd socket activation (LISTEN_FDS), if any."""
+    if os.environ.get("LISTEN_PID") != str(os.getpid()):
+        return []
+    count = int(os.environ.get("LISTEN_FDS", "0"))
+    return [socket.socket(fileno=3 + i) for i in range(count)]
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 8080).")
+@config_option
+def serve(host, port, config_file):
+    """Serve the residents' site with waitress."""
+    import waitress
+
+    from .web import create_app
+
+    config = get_config(config_file, host=host, port=port)
+    try:
+        app = create_app(config)
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    sockets = systemd_sockets()
+    where = "systemd socket" if sockets else f"http://{config.host}:{config.port}/"
+    click.echo(f"Pelita Kiosk serving {where} (portal {config.portal_url}, config: {config.source})")
+    options = dict(threads=config.web_threads, ident="pelita-kiosk", channel_timeout=30,
+                   connection_limit=200, cleanup_interval=10)
+    if sockets:
+        waitress.serve(app, sockets=sockets, **options)
+    else:
+        waitress.serve(app, host=config.host, port=config.port, **options)
+
+
+# ---------------------------------------------------------------- catalog
+
+
+@main.group()
+def catalog():
+    """Check and compile the service catalog."""
+
+
+@catalog.command("check")
+@click.argument("directory", default="catalog", type=click.Path(file_okay=False))
+def catalog_check(directory):
+    """Validate a catalog folder and list every problem at once."""
+    result, problems = check_catalog_dir(directory)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {directory}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{directory}: OK — {len(result.services)} services, {len(result.villages)} villages, "
+        f"{len(result.offices)} offices"
+    )
+
+
+@catalog.command("build")
+@click.argument("directory", default="catalog", type=click.Path(file_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), required=True,
+              help="Where to write the release JSON.")
+@click.option("--version", "version", type=int, default=0, help="Release version number.")
+@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Release date (default: newest review date).")
+def catalog_build(directory, output, version, published):
+    """Compile a catalog folder into a release JSON file."""
+    from .fsutil import atomic_write_bytes
+
+    result, problems = check_catalog_dir(directory)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem))
+        raise click.ClickException(f"{len(problems)} problems; nothing written")
+    when: date = published.date() if published else result.updated
+    data = build_release(result, version, when)
+    atomic_write_bytes(Path(output), data)
+    click.echo(f"wrote {output}: version {version}, {len(data)} bytes")
+
+
+@main.command()
+@click.option("--port", type=int, default=None, help="Port (default 8080).")
+@click.pass_context
+def demo(ctx, port):
+    """Run the demo kiosk on its embedded defaults (no configuration needed)."""
+    ctx.invoke(serve, host=None, port=port, config_file=None)

@@ -1,0 +1,51 @@
+"""The front door: a thin WSGI layer in front of Flask for the hot paths.
+
+Foreign hosts (captive-portal probes) are answered or redirected here, and the
+pre-rendered pages are sent straight from memory without entering Flask. Anything
+else (search, forms, unknown paths) goes to the Flask app.
+"""
+
+from __future__ import annotations
+
+from .portal import Portal
+from .responses import page_response
+from .source import SiteSource
+
+NO_STORE = [("Cache-Control", "no-store")]
+
+
+class FrontDoor:
+    def __init__(self, app, source: SiteSource, portal: Portal):
+        self.app = app
+        self.source = source
+        self.portal = portal
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO") or "/"
+        client = environ.get("REMOTE_ADDR", "")
+        if not self.portal.is_own_host(environ.get("HTTP_HOST")):
+            answer = self.portal.answer(client, path)
+            if answer is not None:
+                status, content_type, body = answer
+                start_response(
+                    "204 No Content" if status == 204 else "200 OK",
+                    [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+                    + NO_STORE,
+                )
+                return [body]
+            body = b"Redirecting to the kiosk"
+            start_response(
+                "302 Found",
+                [("Location", self.portal.portal_url), ("Content-Type", "text/plain"),
+                 ("Content-Length", str(len(body)))] + NO_STORE,
+            )
+            return [body]
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            if path == "/selesai":
+                self.portal.mark_done(client)
+            page = self.source.get().pages.get(path)
+            if page is not None and path not in ("404", "500"):
+                status, headers, body = page_response(environ, page)
+                start_response(status, headers)
+                return [body]
+        return self.app(environ, start_response)

@@ -1,0 +1,40 @@
+"""Flask views for what cannot be pre-rendered: search, errors, and forms."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, request
+
+from .responses import page_response
+
+log = logging.getLogger(__name__)
+
+residents = Blueprint("residents", __name__)
+
+
+def site():
+    return current_app.extensions["kiosk.source"].get()
+
+
+def send(page) -> Response:
+    status, headers, body = page_response(request.environ, page)
+    return Response(body, status=status, headers=headers)
+
+
+@residents.get("/cari")
+def search():
+    query = request.args.get("q", "")
+    return send(site().search_page(query))
+
+
+@residents.app_errorhandler(404)
+@residents.app_errorhandler(405)
+def not_found(_error):
+    return send(site().pages["404"])
+
+
+@residents.app_errorhandler(Exception)
+def server_error(error):
+    log.exception("error while answering %s %s", request.method, request.path)
+    return send(site().pages["500"])

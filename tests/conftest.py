@@ -1,0 +1,79 @@
+"""Shared fixtures: real files in tmp folders, a real waitress server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from kiosk.catalog.release import bundled_release_path, load_release
+from kiosk.config import load_config
+
+REPO = Path(__file__).resolve().parent.parent
+CATALOG_DIR = REPO / "catalog"
+
+
+@pytest.fixture(scope="session")
+def bundled_catalog():
+    return load_release(bundled_release_path())
+
+
+@pytest.fixture
+def catalog_copy(tmp_path) -> Path:
+    """A writable copy of the real catalog folder."""
+    dest = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, dest)
+    return dest
+
+
+@pytest.fixture
+def config(tmp_path):
+    """Demo settings with a private state folder and no environment leaking in."""
+    return load_config(env={}, overrides={"state_dir": str(tmp_path / "state")})
+
+
+@pytest.fixture
+def app(config):
+    from kiosk.web import create_app
+
+    return create_app(config)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """A real waitress server in a thread, for tests that need real HTTP."""
+
+    def __init__(self, app):
+        from waitress.server import create_server
+
+        self.port = free_port()
+        self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        self.server.close()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def live_server(app):
+    server = LiveServer(app)
+    try:
+        yield server
+    finally:
+        server.stop()
