@@ -137,3 +137,21 @@ def catalog_build(directory, output, version, published):
 def demo(ctx, port):
     """Run the demo kiosk on its embedded defaults (no configuration needed)."""
     ctx.invoke(serve, host=None, port=port, config_file=None)
+
+
+@main.command()
+@config_option
+def status(config_file):
+    """Show printer, sync and catalog state in plain words."""
+    from .status import all_statuses, format_status
+    from .web.source import SiteSource
+
+    config = get_config(config_file)
+    click.echo(f"config: {config.source}; state folder: {config.state_path}")
+    try:
+        catalog = SiteSource(config).site.catalog
+        click.echo(f"catalog: version {catalog.version}, updated {catalog.updated.isoformat()}, "
+                   f"{len(catalog.services)} services")
+    except KioskError as exc:
+        click.echo(f"catalog: cannot be loaded: {exc}")
+    click.echo(format_status(all_statuses(config)))
