@@ -87,6 +87,15 @@ SETTINGS: tuple[Setting, ...] = (
         "On a kiosk: /usr/share/kiosk/trust/root.json.",
         str,
     ),
+    Setting(
+        "sync_connect_timeout", 10, "Seconds to wait for the hub to accept a connection.", int
+    ),
+    Setting(
+        "sync_read_timeout", 30, "Seconds of silence from the hub before a sync gives up.", int
+    ),
+    Setting(
+        "sync_max_seconds", 300, "Longest one download of a sync may take (slow drip).", int
+    ),
     Setting("paper_width", 58, "Printer paper width in mm: 58 or 80.", int),
     Setting(
         "printer",
@@ -134,6 +143,9 @@ class Config:
     wifi_password: str = ""
     hub_url: str = ""
     trust_root: str = ""
+    sync_connect_timeout: int = 10
+    sync_read_timeout: int = 30
+    sync_max_seconds: int = 300
     paper_width: int = 58
     printer: dict = field(default_factory=lambda: {"type": "folder"})
     buttons: list = field(default_factory=list)

@@ -6,6 +6,7 @@ KioskError
   ReleaseInvalid(KioskError, ValueError)    a compiled release that cannot be loaded
   PrinterUnavailable(KioskError, OSError)   the printer cannot be opened or written
   SyncError(KioskError)                     a catalog update was refused or failed
+    SyncBusy(SyncError)                     another sync holds the lock
 
 The web shows residents a friendly Indonesian page; the CLI prints ``Error: <message>``.
 """
@@ -38,3 +39,7 @@ class PrinterUnavailable(KioskError, OSError):
 
 class SyncError(KioskError):
     """A catalog update could not be accepted; the kiosk keeps its last good catalog."""
+
+
+class SyncBusy(SyncError):
+    """Another sync is running (one at a time); this one changed nothing."""

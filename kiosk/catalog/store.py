@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ReleaseInvalid
@@ -30,11 +31,20 @@ RELEASE_FILE = "catalog.json"
 class CatalogStore:
     """Releases kept under ``root``; see the module docstring for the layout."""
 
-    def __init__(self, root: str | os.PathLike, keep: int = 3):
+    def __init__(
+        self,
+        root: str | os.PathLike,
+        keep: int = 3,
+        *,
+        writer: Callable[[Path, bytes], None] = atomic_write_bytes,
+        checkpoint: Callable[[str], None] | None = None,
+    ):
         self.root = Path(root)
         self.releases = self.root / "releases"
         self.current_link = self.root / "current"
         self.keep = keep
+        self.writer = writer  # injectable so tests can make the disk "full"
+        self.checkpoint = checkpoint or (lambda name: None)  # power-cut tests stop here
 
     def current_target(self) -> str | None:
         """The name ``current`` points at (cheap: one readlink), or None."""
@@ -69,18 +79,41 @@ class CatalogStore:
             staging = self.releases / f".staging-{catalog.version}-{os.getpid()}"
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir()
-            atomic_write_bytes(staging / RELEASE_FILE, release)
+            self.writer(staging / RELEASE_FILE, release)
+            self.checkpoint("store:written")
             if final.exists():  # a damaged leftover of an earlier attempt
                 shutil.rmtree(final)
             os.rename(staging, final)
+            self.checkpoint("store:renamed")
             fsync_dir(self.releases)
         # Re-read what is on disk: activate exactly the bytes we verified.
         if load_release(final / RELEASE_FILE).version != catalog.version:
             raise ReleaseInvalid(f"{final}: stored release does not match")
+        self.checkpoint("store:verified")
         atomic_symlink(f"releases/{catalog.version}", self.current_link)
+        self.checkpoint("store:switched")
         log.info("activated catalog release %s", catalog.version)
         self._prune(catalog.version)
         return catalog
+
+    def recover(self) -> list[str]:
+        """After a crash: drop half-written leftovers; if ``current`` does not load,
+        point it at the newest release that does. Returns what was done."""
+        done = []
+        if self.releases.is_dir():
+            for leftover in self.releases.glob(".staging-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+                done.append(f"removed {leftover.name}")
+        for tmp in self.root.glob(".current.*.tmp") if self.root.is_dir() else ():
+            tmp.unlink(missing_ok=True)
+            done.append(f"removed {tmp.name}")
+        if self.current_target() is not None:
+            try:
+                self.load_current()
+            except ReleaseInvalid as exc:
+                version = self.rollback()
+                done.append(f"current did not load ({exc}); back to release {version}")
+        return done
 
     def rollback(self) -> int | None:
         """Point ``current`` back at the newest older release that loads; return its version."""

@@ -1,0 +1,60 @@
+"""Key files of the hub: Ed25519 private keys as PEM (PKCS#8), optionally passphrase-protected.
+
+Ed25519 because a kiosk without pyca/cryptography can still verify it (securesystemslib
+ships a pure-Python verifier). The passphrase comes from an environment variable, never
+a prompt: hub commands run from scripts and timers.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import SyncError
+from ..fsutil import atomic_write_bytes
+
+PASSPHRASE_ENV = "KIOSK_HUB_PASSPHRASE"
+
+
+def passphrase_from_env(env: dict | None = None) -> bytes | None:
+    value = (os.environ if env is None else env).get(PASSPHRASE_ENV, "")
+    return value.encode("utf-8") if value else None
+
+
+def generate_key(path: Path, passphrase: bytes | None = None):
+    """Create a new Ed25519 key file at ``path`` (mode 0600); return its signer."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from securesystemslib.signer import CryptoSigner
+
+    private_key = Ed25519PrivateKey.generate()
+    encryption = (
+        serialization.BestAvailableEncryption(passphrase)
+        if passphrase
+        else serialization.NoEncryption()
+    )
+    pem = private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    )
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    atomic_write_bytes(path, pem, mode=0o600)
+    return CryptoSigner(private_key)
+
+
+def load_signer(path: Path, passphrase: bytes | None = None):
+    """The signer of key file ``path``; a clear SyncError if missing or locked."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from securesystemslib.signer import CryptoSigner
+
+    try:
+        pem = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SyncError(f"key file {path} is missing (is the key stick plugged in?)") from None
+    encrypted = b"ENCRYPTED" in pem.split(b"\n", 1)[0]
+    if encrypted and not passphrase:
+        raise SyncError(f"key file {path} is passphrase-protected: set {PASSPHRASE_ENV}")
+    try:
+        private_key = load_pem_private_key(pem, passphrase if encrypted else None)
+    except (ValueError, TypeError) as exc:
+        raise SyncError(f"key file {path} cannot be opened (wrong passphrase?): {exc}") from None
+    return CryptoSigner(private_key)
