@@ -156,18 +156,23 @@ class Hub:
 
     def publish(self, catalog_dir: str | Path, published: date | None = None) -> Published:
         """Validate, build and sign the next release. Raises CatalogInvalid with all problems."""
-        from tuf.api.metadata import Metadata, TargetFile
-
         catalog, problems = check_catalog_dir(catalog_dir)
         if problems or catalog is None:
             raise CatalogInvalid(problems)
-        signers = self._signers("targets", "snapshot", "timestamp")
-        targets_md = self._latest("targets")
         version = self.last_release_version() + 1
         when = published or self.now().date()
-        data = build_release(catalog, version, when)
+        return self.sign_release(build_release(catalog, version, when), version, when)
+
+    def sign_release(self, data: bytes, version: int, published: date) -> Published:
+        """Sign release bytes as the target (no validation here: ``publish`` validates)."""
+        from tuf.api.metadata import Metadata, TargetFile
+
+        signers = self._signers("targets", "snapshot", "timestamp")
+        targets_md = self._latest("targets")
         info = TargetFile.from_data(TARGET_NAME, data, ["sha256"])
-        info.unrecognized_fields["custom"] = {"catalog_version": version, "published": when.isoformat()}
+        info.unrecognized_fields["custom"] = {
+            "catalog_version": version, "published": published.isoformat()
+        }
         sha = info.hashes["sha256"]
         target_path = self.targets_dir / f"{sha}.{TARGET_NAME}"
         atomic_write_bytes(target_path, data)  # 1. the release itself
