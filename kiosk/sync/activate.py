@@ -26,6 +26,12 @@ log = logging.getLogger(__name__)
 
 MAX_BAD = 20  # remembered refused hashes
 
+# Named points of an activation, in order; power-cut tests stop the process at each.
+CHECKPOINTS = (
+    "activate:start", "store:written", "store:renamed", "store:verified",
+    "store:switched", "activate:switched", "activate:checked", "activate:done",
+)
+
 
 def web_health_check(config: Config) -> Callable[[Catalog], object]:
     """Build the whole pre-rendered site for the release, as kiosk-web will."""
