@@ -103,7 +103,7 @@ class Activator:
     # ------------------------------------------------------------ install
 
     def install(self, data: bytes, version: int, sha256: str) -> Catalog:
-        """Validate, store, switch and health-check; on any failure the old release stays current."""
+        """Validate, store, switch, health-check; on any failure the old release stays."""
         self.checkpoint("activate:start")
         try:
             catalog = parse_release(data)

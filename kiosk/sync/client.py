@@ -73,7 +73,7 @@ class HubClient:
                 bootstrap=trust_root,
             )
         except exceptions.RepositoryError as exc:
-            raise SyncError(f"the kiosk's trust root is not valid TUF root metadata ({exc})") from None
+            raise SyncError(f"the kiosk's trust root is not valid TUF metadata ({exc})") from None
         self._info = None
 
     def offer(self, judge_at: datetime) -> Offer | None:
@@ -135,7 +135,8 @@ def explain(exc: BaseException) -> str:
     if isinstance(exc, exceptions.SlowRetrievalError):
         return f"the connection was too slow or stalled: {exc}"
     if isinstance(exc, exceptions.DownloadLengthMismatchError):
-        return f"the hub sent more data than the signed size allows (endless or oversized file): {exc}"
+        return ("the hub sent more data than the signed size allows "
+                f"(endless or oversized file): {exc}")
     if isinstance(exc, exceptions.DownloadHTTPError):
         if exc.status_code >= 500:
             return f"the hub had a server error (HTTP {exc.status_code}); trying again later"

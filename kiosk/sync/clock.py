@@ -14,7 +14,7 @@ A clock that is ahead only blocks *accepting* updates; serving never looks at ti
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..fsutil import atomic_write_json
@@ -27,7 +27,7 @@ def _parse(value: str) -> datetime | None:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except (TypeError, ValueError, AttributeError):
         return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 class TimeFloor:
@@ -63,5 +63,5 @@ class TimeFloor:
                 newest = when
         if newest is not None and newest != floor:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.writer(self.path, {"floor": newest.astimezone(timezone.utc).isoformat()})
+            self.writer(self.path, {"floor": newest.astimezone(UTC).isoformat()})
         return newest

@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ..catalog.load import check_catalog_dir
@@ -34,7 +34,7 @@ from ..fsutil import atomic_write_bytes
 from .keys import generate_key, load_signer
 
 TARGET_NAME = "catalog.json"
-ISSUED_FIELD = "x-pelita-issued"  # signed issue time in timestamp.json; feeds the kiosks' time floor
+ISSUED_FIELD = "x-pelita-issued"  # signed issue time in timestamp.json: the kiosks' time floor
 ROLES = ("root", "targets", "snapshot", "timestamp")
 
 # How long each role's signature is valid. The timestamp's lifetime is the longest a
@@ -65,7 +65,7 @@ ROOT_KEY_DIR = Path("keys/offline-root")
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,7 +105,7 @@ class Hub:
 
     def init(self, root_keys: int = 3, root_threshold: int = 2, encrypt: bool = False) -> list[str]:
         """Create keys and the first signed metadata; return plain-words instructions."""
-        from tuf.api.metadata import Metadata, Root, Snapshot, Targets, Timestamp
+        from tuf.api.metadata import Metadata, Root, Targets
 
         if not 1 <= root_threshold <= root_keys:
             raise SyncError(f"root threshold {root_threshold} must be between 1 and {root_keys}")
@@ -142,7 +142,8 @@ class Hub:
             f"Serve or copy ONLY {self.public} (never the keys folder).",
             f"Trust root for every kiosk: {self.path / rel_root}",
             "  copy it to the kiosk as /usr/share/kiosk/trust/root.json (setting trust_root).",
-            f"Root keys ({root_keys}, any {root_threshold} can sign): {self.path / ROOT_KEY_DIR}/root-*.pem",
+            f"Root keys ({root_keys}, any {root_threshold} can sign): "
+            f"{self.path / ROOT_KEY_DIR}/root-*.pem",
             "  copy each to its own offline USB stick (kabupaten, kecamatan, project), then",
             "  delete them from this computer. They are needed only to change keys.",
             f"Content key: {self.path / KEY_FILES['targets']}",
@@ -265,7 +266,9 @@ class Hub:
         except SyncError:
             snapshot = Snapshot()
         snapshot.expires = now + EXPIRY["snapshot"]
-        snapshot.meta["targets.json"] = MetaFile.from_data(targets.version, targets_bytes, ["sha256"])
+        snapshot.meta["targets.json"] = MetaFile.from_data(
+            targets.version, targets_bytes, ["sha256"]
+        )
         snapshot_bytes = self._sign_write(Metadata(snapshot), signers["snapshot"])
         try:
             version = self._timestamp().signed.version + 1

@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.catalog.store import CatalogStore
 from kiosk.config import load_config
+from kiosk.status import read_status
 from kiosk.sync.hub import Hub
+from kiosk.sync.run import run_sync
+from kiosk.web.source import SiteSource
 
 from ..conftest import CATALOG_DIR
 from .hubserver import HubServer
@@ -86,3 +90,27 @@ def kiosk_config(tmp_path, hub_history, hub_server):
         "sync_read_timeout": 1,
         "sync_max_seconds": 3,
     })
+
+
+def assert_serving(config, version, fee_text):
+    """The store's current release and the web's Site both show ``version``."""
+    assert CatalogStore(config.state_path / "catalog").load_current().version == version
+    site = SiteSource(config).site
+    assert site.catalog.version == version
+    assert fee_text in site.pages["/layanan/skck"].body.decode()
+
+
+def status(config):
+    data = read_status(config, "sync")
+    assert data is not None, "sync wrote no status"
+    return data
+
+
+@pytest.fixture
+def at_v1(kiosk_config, served, hub_history):
+    """A kiosk that synced release 1; the server then offers release 2."""
+    first = run_sync(kiosk_config)
+    assert first.ok and first.changed, first.summary
+    assert_serving(kiosk_config, 1, "Rp 30.000")
+    serve_version(served, hub_history.v2)
+    return kiosk_config

@@ -14,7 +14,6 @@ import signal
 import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 from kiosk.catalog.release import build_release, bundled_release_path, load_release, parse_release
 from kiosk.catalog.store import CatalogStore
@@ -46,7 +45,7 @@ def main(state_dir: str, runs: int, seed: int) -> None:
         delay = None if numbered else rng.uniform(0, 1.3 * duration)
         pid = os.fork()
         if pid == 0:  # the "sync process"
-            def hook(name):
+            def hook(name, point=point):
                 if name == point:
                     os.kill(os.getpid(), signal.SIGKILL)
             try:

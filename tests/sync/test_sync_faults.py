@@ -7,43 +7,18 @@ import errno
 import shutil
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from kiosk.catalog.release import build_release
 from kiosk.catalog.store import CatalogStore
-from kiosk.status import read_status
 from kiosk.sync.hub import Hub
 from kiosk.sync.run import run_sync
 from kiosk.web.source import SiteSource
 
 from ..conftest import CATALOG_DIR
-from .conftest import serve_version
-
-
-def assert_serving(config, version, fee_text):
-    """The store's current release and the web's Site both show ``version``."""
-    assert CatalogStore(config.state_path / "catalog").load_current().version == version
-    site = SiteSource(config).site
-    assert site.catalog.version == version
-    assert fee_text in site.pages["/layanan/skck"].body.decode()
-
-
-def status(config):
-    data = read_status(config, "sync")
-    assert data is not None, "sync wrote no status"
-    return data
-
-
-@pytest.fixture
-def at_v1(kiosk_config, served, hub_history):
-    """A kiosk that synced release 1; the server then offers release 2."""
-    first = run_sync(kiosk_config)
-    assert first.ok and first.changed, first.summary
-    assert_serving(kiosk_config, 1, "Rp 30.000")
-    serve_version(served, hub_history.v2)
-    return kiosk_config
+from .conftest import assert_serving, serve_version, status
 
 
 def refused(config, reason_words, **kwargs):
@@ -66,7 +41,8 @@ def test_good_update_then_unchanged(at_v1):
     assert again.ok and not again.changed
     assert status(at_v1)["summary"].startswith("Catalog is up to date (version 2)")
     # nothing changed: the root probe (a 404) and timestamp.json only
-    assert [u.rsplit("/", 1)[1] for u in again.fetcher.stats.urls] == ["2.root.json", "timestamp.json"]
+    names = [u.rsplit("/", 1)[1] for u in again.fetcher.stats.urls]
+    assert names == ["2.root.json", "timestamp.json"]
 
 
 @pytest.mark.parametrize(
@@ -136,7 +112,7 @@ def test_replayed_old_release_is_refused(at_v1, served, hub_history):
 def test_expired_metadata_is_refused(at_v1, served, hub_history, tmp_path):
     copy = tmp_path / "hubcopy"
     shutil.copytree(hub_history.hub_dir, copy)
-    month_ago = datetime.now(timezone.utc) - timedelta(days=30)
+    month_ago = datetime.now(UTC) - timedelta(days=30)
     Hub(copy, now=lambda: month_ago).refresh(force=True)  # signed a month ago: expired
     serve_version(served, copy / "public")
     refused(at_v1, "signatures have expired")
@@ -176,6 +152,7 @@ def test_health_check_failure_rolls_back(at_v1):
 
 def test_two_syncs_at_once(at_v1, hub_server):
     hub_server.fault = ("delay", "targets/")
+    hub_server.requests.clear()
     results = []
     first = threading.Thread(target=lambda: results.append(run_sync(at_v1)))
     first.start()

@@ -22,7 +22,8 @@ RUNS = 120
 @pytest.mark.slow
 def test_kill_minus_9_during_activation_never_breaks_the_store(config):
     out = subprocess.run(
-        [sys.executable, "-m", "tests.sync.powercut_worker", str(config.state_path), str(RUNS), "7"],
+        [sys.executable, "-m", "tests.sync.powercut_worker",
+         str(config.state_path), str(RUNS), "7"],
         cwd=REPO, capture_output=True, text=True, timeout=120, check=True,
     ).stdout
     runs = [json.loads(line) for line in out.splitlines()]
@@ -48,4 +49,5 @@ def test_kill_minus_9_during_activation_never_breaks_the_store(config):
             assert run["version"] == run["before"] + 1, run
     # And the web, started fresh on that state, serves the final release.
     store = CatalogStore(config.state_path / "catalog")
-    assert SiteSource(config).site.catalog.version == store.load_current().version == runs[-1]["version"]
+    final = runs[-1]["version"]
+    assert SiteSource(config).site.catalog.version == store.load_current().version == final
