@@ -64,6 +64,8 @@ class HttpFetcher(FetcherInterface):
             response = self.pool.request(
                 "GET", url, preload_content=False, redirect=False, timeout=self.timeout
             )
+        except urllib3.exceptions.NewConnectionError as exc:  # (a TimeoutError subclass)
+            raise ConnectionCutError(f"{url}: cannot connect ({_why(exc)})") from exc
         except urllib3.exceptions.TimeoutError as exc:
             raise exceptions.SlowRetrievalError(f"{url}: no answer in time") from exc
         except urllib3.exceptions.HTTPError as exc:

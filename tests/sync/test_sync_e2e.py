@@ -87,7 +87,7 @@ def test_acceptance_walk_through(tmp_path, catalog_copy, http_server):
         wait_for(site, "Rp 30.000")
 
         set_skck_fee(catalog_copy, NEW_FEE)
-        assert kiosk(runner, "hub", "publish", str(catalog_copy), "--hub", str(hub_dir)).exit_code == 0
+        assert publish(runner, catalog_copy, hub_dir).exit_code == 0
         saved_v2 = {p.name: p.read_bytes() for p in (hub_dir / "public/metadata").iterdir()}
         out = kiosk(runner, "sync", "--config", str(toml))
         assert out.exit_code == 0 and "updated to version 2" in out.output, out.output
@@ -95,7 +95,7 @@ def test_acceptance_walk_through(tmp_path, catalog_copy, http_server):
 
         # Tamper with the published target of release 3.
         set_skck_fee(catalog_copy, "fee: 40000")
-        assert kiosk(runner, "hub", "publish", str(catalog_copy), "--hub", str(hub_dir)).exit_code == 0
+        assert publish(runner, catalog_copy, hub_dir).exit_code == 0
         target = max((hub_dir / "public/targets").iterdir(), key=lambda p: p.stat().st_mtime)
         target.write_bytes(target.read_bytes().replace(b"40000", b"90000"))
         out = kiosk(runner, "sync", "--config", str(toml))
@@ -117,6 +117,10 @@ def test_acceptance_walk_through(tmp_path, catalog_copy, http_server):
         assert "catalog: version 2" in status and "!! sync: Update refused" in status
     finally:
         site.stop()
+
+
+def publish(runner, catalog_dir, hub_dir):
+    return kiosk(runner, "hub", "publish", str(catalog_dir), "--hub", str(hub_dir))
 
 
 def wait_for(site, text, seconds=3.0):

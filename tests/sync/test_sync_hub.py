@@ -1,0 +1,143 @@
+"""The hub commands: keys where they belong, validation before signing, freshness."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from kiosk.cli import main
+from kiosk.config import load_config
+from kiosk.sync.hub import Hub
+from kiosk.sync.run import run_sync
+
+
+def invoke(*args, env=None):
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+@pytest.fixture
+def hub_dir(tmp_path):
+    out = invoke("hub", "init", str(tmp_path / "hub"))
+    assert out.exit_code == 0, out.output
+    return tmp_path / "hub"
+
+
+def test_init_keeps_keys_out_of_the_published_folder(hub_dir):
+    public_files = [p for p in (hub_dir / "public").rglob("*") if p.is_file()]
+    assert public_files and not any(b"PRIVATE KEY" in p.read_bytes() for p in public_files)
+    keys = sorted(p.relative_to(hub_dir).as_posix() for p in (hub_dir / "keys").rglob("*.pem"))
+    assert keys == [
+        "keys/offline-root/root-1.pem", "keys/offline-root/root-2.pem",
+        "keys/offline-root/root-3.pem", "keys/online/snapshot.pem",
+        "keys/online/timestamp.pem", "keys/technician/targets.pem",
+    ]
+    for key in (hub_dir / "keys").rglob("*.pem"):
+        assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+def test_init_says_which_key_goes_where_and_refuses_twice(tmp_path):
+    out = invoke("hub", "init", str(tmp_path / "h"), "--root-keys", "2", "--root-threshold", "1")
+    assert "offline USB stick" in out.output and "technician keeps it" in out.output
+    assert "Serve or copy ONLY" in out.output and "1.root.json" in out.output
+    again = invoke("hub", "init", str(tmp_path / "h"))
+    assert again.exit_code == 1 and "already holds a hub" in again.output
+
+
+def test_publish_refuses_an_invalid_catalog_with_every_problem(hub_dir, catalog_copy):
+    skck = catalog_copy / "services" / "skck.yaml"
+    skck.write_text(skck.read_text().replace("fee: 30000", "fee: banyak"))
+    sktm = catalog_copy / "services" / "sktm.yaml"
+    sktm.write_text(sktm.read_text().replace("name:", "nama:", 1))
+    out = invoke("hub", "publish", str(catalog_copy), "--hub", str(hub_dir))
+    assert out.exit_code == 1
+    assert "skck.yaml" in out.output and "sktm.yaml" in out.output
+    assert "nothing published" in out.output
+    assert Hub(hub_dir).last_release_version() == 0
+
+
+def test_publish_numbers_releases_and_names_targets_by_hash(hub_dir, catalog_copy):
+    for expected in (1, 2):
+        out = invoke("hub", "publish", str(catalog_copy), "--hub", str(hub_dir))
+        assert f"published catalog version {expected}" in out.output
+    names = [p.name for p in (hub_dir / "public/targets").iterdir()]
+    assert len(names) == 2 and all(len(n.split(".")[0]) == 64 for n in names)
+
+
+def test_refresh_resigns_only_when_due_and_warns_loudly(hub_dir):
+    out = invoke("hub", "refresh", "--hub", str(hub_dir))
+    assert out.exit_code == 0 and "nothing due" in out.output
+    later = datetime.now(UTC) + timedelta(days=10)
+    done, warnings = Hub(hub_dir, now=lambda: later).refresh()
+    assert done == ["re-signed timestamp (version 2)"] and warnings == []
+    much_later = datetime.now(UTC) + timedelta(days=170)
+    done, warnings = Hub(hub_dir, now=lambda: much_later).refresh()
+    assert "re-signed snapshot (version 2)" in done
+    assert any(w.startswith("WARNING: targets expires in") for w in warnings)
+    out = invoke("hub", "refresh", "--hub", str(hub_dir), "--force")
+    assert out.exit_code == 0 and "re-signed timestamp" in out.output
+
+
+def test_status_lists_every_role(hub_dir):
+    out = invoke("hub", "status", "--hub", str(hub_dir))
+    assert out.exit_code == 0
+    for role in ("root", "targets", "snapshot", "timestamp"):
+        assert f"{role:9} version" in out.output
+    assert "none published yet" in out.output
+
+
+def test_passphrase_protection_without_prompts(tmp_path, catalog_copy):
+    hub = str(tmp_path / "hub")
+    out = invoke("hub", "init", hub, "--encrypt-keys", env={"KIOSK_HUB_PASSPHRASE": ""})
+    assert out.exit_code == 1 and "KIOSK_HUB_PASSPHRASE" in out.output
+    env = {"KIOSK_HUB_PASSPHRASE": "rahasia desa"}
+    assert invoke("hub", "init", hub, "--encrypt-keys", env=env).exit_code == 0
+    assert b"ENCRYPTED" in (tmp_path / "hub/keys/technician/targets.pem").read_bytes()
+    assert b"ENCRYPTED" not in (tmp_path / "hub/keys/online/timestamp.pem").read_bytes()
+    locked = invoke("hub", "publish", str(catalog_copy), "--hub", hub,
+                    env={"KIOSK_HUB_PASSPHRASE": ""})
+    assert locked.exit_code == 1 and "passphrase-protected" in locked.output
+    wrong = invoke("hub", "publish", str(catalog_copy), "--hub", hub,
+                   env={"KIOSK_HUB_PASSPHRASE": "salah"})
+    assert wrong.exit_code == 1 and "wrong passphrase" in wrong.output
+    assert invoke("hub", "publish", str(catalog_copy), "--hub", hub, env=env).exit_code == 0
+
+
+def test_usb_stick_sync_from_a_copied_public_folder(hub_history, tmp_path):
+    stick = tmp_path / "media/usb/pelita-hub"
+    shutil.copytree(hub_history.v2, stick)
+    config = load_config(env={}, overrides={
+        "state_dir": str(tmp_path / "kiosk"), "trust_root": str(hub_history.trust_root)})
+    result = run_sync(config, str(stick))
+    assert result.ok and result.version == 2, result.summary
+    assert all(u.startswith("file://") for u in result.fetcher.stats.urls)
+
+
+def test_usb_stick_with_a_flipped_byte_is_refused(hub_history, tmp_path):
+    stick = tmp_path / "stick"
+    shutil.copytree(hub_history.v2, stick)
+    for target in (stick / "targets").glob("*.catalog.json"):
+        data = bytearray(target.read_bytes())
+        data[len(data) // 2] ^= 1
+        target.write_bytes(bytes(data))
+    config = load_config(env={}, overrides={
+        "state_dir": str(tmp_path / "kiosk"), "trust_root": str(hub_history.trust_root)})
+    result = run_sync(config, str(stick))
+    assert not result.ok and "does not match what the kecamatan signed" in result.reason
+    assert result.version == 0  # still the bundled catalog
+
+
+@pytest.mark.parametrize("overrides, words", [
+    ({"trust_root": ""}, "no trust root configured"),
+    ({"hub_url": ""}, "no hub configured"),
+    ({"hub_url": "/nonexistent/stick"}, "is not a hub folder"),
+    ({"hub_url": "http://127.0.0.1:9/"}, "connection to the hub failed"),
+])
+def test_misconfiguration_is_explained(tmp_path, hub_history, overrides, words):
+    settings = {"state_dir": str(tmp_path / "k"), "trust_root": str(hub_history.trust_root),
+                "hub_url": str(hub_history.v1), **overrides}
+    result = run_sync(load_config(env={}, overrides=settings))
+    assert not result.ok and words in result.reason, result.reason
