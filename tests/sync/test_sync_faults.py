@@ -165,3 +165,14 @@ def test_two_syncs_at_once(at_v1, hub_server):
     assert results and results[0].ok and results[0].changed
     assert_serving(at_v1, 2, "Rp 35.000")
     assert status(at_v1)["ok"] is True
+
+
+def test_damaged_tuf_cache_after_a_power_cut_does_not_brick_updates(at_v1):
+    cache = at_v1.state_path / "tuf"
+    for name in ("timestamp.json", "snapshot.json", "targets.json"):
+        (cache / name).write_bytes(b"")
+    for root in (cache / "root_history").iterdir():
+        root.write_bytes(b"")
+    result = run_sync(at_v1)
+    assert result.ok and result.changed, result.summary
+    assert_serving(at_v1, 2, "Rp 35.000")
