@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tuf.api import exceptions
-from tuf.api.metadata import Metadata
+from tuf.api.metadata import Metadata, TargetFile
 from tuf.ngclient import Updater, UpdaterConfig
 
 from ..errors import SyncError
@@ -74,7 +74,7 @@ class HubClient:
             )
         except exceptions.RepositoryError as exc:
             raise SyncError(f"the kiosk's trust root is not valid TUF metadata ({exc})") from None
-        self._info = None
+        self._info: TargetFile | None = None
 
     def offer(self, judge_at: datetime) -> Offer | None:
         """Refresh the metadata (one timestamp.json when nothing changed) and return the

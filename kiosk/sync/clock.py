@@ -22,9 +22,9 @@ from ..fsutil import atomic_write_json
 FILE_NAME = "time-floor.json"
 
 
-def _parse(value: str) -> datetime | None:
+def _parse(value: object) -> datetime | None:
     try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except (TypeError, ValueError, AttributeError):
         return None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
