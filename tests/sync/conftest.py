@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -114,3 +115,16 @@ def at_v1(kiosk_config, served, hub_history):
     assert_serving(kiosk_config, 1, "Rp 30.000")
     serve_version(served, hub_history.v2)
     return kiosk_config
+
+
+def stop_site(site) -> None:
+    """Stop a LiveServer once its client connections are gone: closing waitress while a
+    channel is still open races its select() (EBADF in the server thread)."""
+    from waitress.channel import HTTPChannel
+
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and any(
+        isinstance(obj, HTTPChannel) for obj in list(site.server._map.values())
+    ):
+        time.sleep(0.02)
+    site.stop()

@@ -43,6 +43,7 @@ def main(state_dir: str, runs: int, seed: int) -> None:
         numbered = run % 2 == 0 and run // 2 < 4 * len(CHECKPOINTS)
         point = CHECKPOINTS[(run // 2) % len(CHECKPOINTS)] if numbered else None
         delay = None if numbered else rng.uniform(0, 1.3 * duration)
+        existed = (store.releases / str(version)).is_dir()  # left by an earlier kill
         pid = os.fork()
         if pid == 0:  # the "sync process"
             def hook(name, point=point):
@@ -68,7 +69,7 @@ def main(state_dir: str, runs: int, seed: int) -> None:
         recovered = store.recover()
         after = store.load_current().version
         print(json.dumps({
-            "run": run, "point": point, "delay": delay, "killed": killed,
+            "run": run, "point": point, "existed": existed, "delay": delay, "killed": killed,
             "before": before, "version": loaded, "verified": verified,
             "after_recover": after, "recovered": recovered,
             "leftovers": sorted(p.name for p in store.releases.iterdir() if not p.name.isdigit()),

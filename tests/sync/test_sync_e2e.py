@@ -18,7 +18,7 @@ from kiosk.config import load_config
 from kiosk.web import create_app
 
 from ..conftest import LiveServer, free_port
-from .conftest import NEW_FEE, set_skck_fee
+from .conftest import NEW_FEE, set_skck_fee, stop_site
 
 
 def page(server, path="/layanan/skck") -> str:
@@ -116,7 +116,7 @@ def test_acceptance_walk_through(tmp_path, catalog_copy, http_server):
         status = kiosk(runner, "status", "--config", str(toml)).output
         assert "catalog: version 2" in status and "!! sync: Update refused" in status
     finally:
-        site.stop()
+        stop_site(site)
 
 
 def publish(runner, catalog_dir, hub_dir):

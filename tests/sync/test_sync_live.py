@@ -10,6 +10,7 @@ from kiosk.sync.run import run_sync
 from kiosk.web import create_app
 
 from ..conftest import LiveServer
+from .conftest import stop_site
 
 V1 = ("Rp 30.000", "1 November 2026")
 V2 = ("Rp 35.000", "20 November 2026")
@@ -49,7 +50,7 @@ def test_live_site_switches_within_seconds_and_never_mixes(at_v1):
         stop.set()
         if poller.is_alive():
             poller.join(5)
-        server.stop()
+        stop_site(server)
     kinds = [kind for _, kind in seen]
     assert "mixed" not in kinds
     assert kinds[0] == "v1" and kinds[-1] == "v2"

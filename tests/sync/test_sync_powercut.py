@@ -33,9 +33,10 @@ def test_kill_minus_9_during_activation_never_breaks_the_store(config):
         assert run["version"] in (run["before"], run["before"] + 1), run
         assert run["after_recover"] == run["version"], run
         assert run["leftovers"] == [], run
-        if run["point"] is not None:
+        if run["point"] is not None and not run["existed"]:
             assert run["killed"], run  # the numbered point was reached
-    points_hit = {r["point"] for r in runs if r["point"]}
+        # (a complete folder left by an earlier kill is reused: no write, no rename)
+    points_hit = {r["point"] for r in runs if r["point"] and r["killed"]}
     assert points_hit == set(CHECKPOINTS)
     random_kills = [r for r in runs if r["point"] is None and r["killed"]]
     # random kills landed both before and after the switch
