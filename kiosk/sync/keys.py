@@ -21,11 +21,28 @@ def passphrase_from_env(env: dict | None = None) -> bytes | None:
     return value.encode("utf-8") if value else None
 
 
+NEEDS_CRYPTOGRAPHY = (
+    "signing needs pyca/cryptography 48 or newer on the hub: pip install 'pelita-kiosk[hub]'"
+)
+
+
+def _crypto_signer(private_key):
+    from securesystemslib.exceptions import UnsupportedLibraryError
+    from securesystemslib.signer import CryptoSigner
+
+    try:
+        return CryptoSigner(private_key)
+    except UnsupportedLibraryError:
+        raise SyncError(NEEDS_CRYPTOGRAPHY) from None
+
+
 def generate_key(path: Path, passphrase: bytes | None = None):
     """Create a new Ed25519 key file at ``path`` (mode 0600); return its signer."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from securesystemslib.signer import CryptoSigner
+    try:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    except ImportError:
+        raise SyncError(NEEDS_CRYPTOGRAPHY) from None
 
     private_key = Ed25519PrivateKey.generate()
     encryption = (
@@ -36,16 +53,18 @@ def generate_key(path: Path, passphrase: bytes | None = None):
     pem = private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
     )
+    signer = _crypto_signer(private_key)  # fails before any key file is written
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     atomic_write_bytes(path, pem, mode=0o600)
-    return CryptoSigner(private_key)
+    return signer
 
 
 def load_signer(path: Path, passphrase: bytes | None = None):
     """The signer of key file ``path``; a clear SyncError if missing or locked."""
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
-    from securesystemslib.signer import CryptoSigner
-
+    try:
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    except ImportError:
+        raise SyncError(NEEDS_CRYPTOGRAPHY) from None
     try:
         pem = Path(path).read_bytes()
     except FileNotFoundError:
@@ -57,4 +76,4 @@ def load_signer(path: Path, passphrase: bytes | None = None):
         private_key = load_pem_private_key(pem, passphrase if encrypted else None)
     except (ValueError, TypeError) as exc:
         raise SyncError(f"key file {path} cannot be opened (wrong passphrase?): {exc}") from None
-    return CryptoSigner(private_key)
+    return _crypto_signer(private_key)
