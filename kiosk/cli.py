@@ -32,7 +32,9 @@ config_option = click.option(
 
 def get_config(config_file, **overrides):
     try:
-        return load_config(config_file, overrides={k: v for k, v in overrides.items() if v is not None})
+        return load_config(
+            config_file, overrides={k: v for k, v in overrides.items() if v is not None}
+        )
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -76,9 +78,16 @@ def serve(host, port, config_file):
         raise click.ClickException(str(exc)) from None
     sockets = systemd_sockets()
     where = "systemd socket" if sockets else f"http://{config.host}:{config.port}/"
-    click.echo(f"Pelita Kiosk serving {where} (portal {config.portal_url}, config: {config.source})")
-    options = dict(threads=config.web_threads, ident="pelita-kiosk", channel_timeout=30,
-                   connection_limit=200, cleanup_interval=10)
+    click.echo(
+        f"Pelita Kiosk serving {where} (portal {config.portal_url}, config: {config.source})"
+    )
+    options = dict(
+        threads=config.web_threads,
+        ident="pelita-kiosk",
+        channel_timeout=30,
+        connection_limit=200,
+        cleanup_interval=10,
+    )
     if sockets:
         waitress.serve(app, sockets=sockets, **options)
     else:
@@ -101,7 +110,9 @@ def catalog_check(directory):
     if problems:
         for problem in problems:
             click.echo(str(problem))
-        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {directory}", err=True)
+        click.echo(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {directory}", err=True
+        )
         sys.exit(1)
     click.echo(
         f"{directory}: OK — {len(result.services)} services, {len(result.villages)} villages, "
@@ -111,11 +122,20 @@ def catalog_check(directory):
 
 @catalog.command("build")
 @click.argument("directory", default="catalog", type=click.Path(file_okay=False))
-@click.option("--output", "-o", type=click.Path(dir_okay=False), required=True,
-              help="Where to write the release JSON.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="Where to write the release JSON.",
+)
 @click.option("--version", "version", type=int, default=0, help="Release version number.")
-@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Release date (default: newest review date).")
+@click.option(
+    "--published",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Release date (default: newest review date).",
+)
 def catalog_build(directory, output, version, published):
     """Compile a catalog folder into a release JSON file."""
     from .fsutil import atomic_write_bytes
@@ -150,8 +170,10 @@ def status(config_file):
     click.echo(f"config: {config.source}; state folder: {config.state_path}")
     try:
         catalog = SiteSource(config).site.catalog
-        click.echo(f"catalog: version {catalog.version}, updated {catalog.updated.isoformat()}, "
-                   f"{len(catalog.services)} services")
+        click.echo(
+            f"catalog: version {catalog.version}, updated {catalog.updated.isoformat()}, "
+            f"{len(catalog.services)} services"
+        )
     except KioskError as exc:
         click.echo(f"catalog: cannot be loaded: {exc}")
     click.echo(format_status(all_statuses(config)))

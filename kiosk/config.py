@@ -114,6 +114,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+_KINDS = {int: "a whole number", str: "text", list: "a list", dict: "a table"}
 
 
 @dataclass(frozen=True)
@@ -179,9 +180,7 @@ def _coerce(setting: Setting, value: Any, where: str) -> Any:
                 return {"type": value}
             raise ConfigError(f"{where}: {setting.name} must be JSON, not {value!r}") from None
     if setting.type is int and isinstance(value, bool) or not isinstance(value, setting.type):
-        raise ConfigError(
-            f"{where}: {setting.name} must be a {setting.type.__name__}, not {value!r}"
-        )
+        raise ConfigError(f"{where}: {setting.name} must be {_KINDS[setting.type]}, not {value!r}")
     return value
 
 

@@ -61,12 +61,21 @@ class LiveServer:
 
         self.port = free_port()
         self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self._stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.port}"
 
-    def stop(self):
+    def _run(self):
+        from waitress import wasyncore
+
+        # Our own loop, so the server is closed from its own thread (no EBADF race).
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=self.server._map, count=1)
         self.server.close()
+
+    def stop(self):
+        self._stopping.set()
         self.thread.join(5)
 
 

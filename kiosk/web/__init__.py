@@ -14,6 +14,7 @@ from .portal import Portal
 from .source import SiteSource
 from .views import residents
 
+
 def create_app(config: Config | None = None, test_config: dict | None = None) -> Flask:
     if config is None:
         config = load_config(overrides=test_config)
@@ -24,8 +25,14 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     source = SiteSource(config)
     app.extensions["kiosk.source"] = source
     portal = Portal(
-        own_hosts=[config.portal, config.host, "localhost", "127.0.0.1", "::1",
-                   *config.portal_hosts],
+        own_hosts=[
+            config.portal,
+            config.host,
+            "localhost",
+            "127.0.0.1",
+            "::1",
+            *config.portal_hosts,
+        ],
         portal_url=config.portal_url,
         success_minutes=config.captive_success_minutes,
     )

@@ -115,9 +115,7 @@ def render_pages(site: Site) -> dict[str, Page]:
     """All fixed pages of the site, keyed by URL path."""
     catalog = site.catalog
     public = [s for s in catalog.services if s.audience == "warga"]
-    groups = [
-        (c, [s for s in public if s.category == c.id]) for c in catalog.categories
-    ]
+    groups = [(c, [s for s in public if s.category == c.id]) for c in catalog.categories]
     pages = {
         "/": site.render(
             "home.html",
@@ -127,7 +125,9 @@ def render_pages(site: Site) -> dict[str, Page]:
         "/tentang": site.render(
             "about.html",
             offices_shown=[catalog.head_office]
-            + [o for o in catalog.offices if o.id != catalog.main_office and (o.address or o.hours)],
+            + [
+                o for o in catalog.offices if o.id != catalog.main_office and (o.address or o.hours)
+            ],
         ),
         "/selesai": site.render("done.html"),
     }
