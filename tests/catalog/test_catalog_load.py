@@ -82,7 +82,8 @@ def test_duplicate_id_names_both_files(catalog_copy):
         source.read_text(encoding="utf-8"), encoding="utf-8"
     )
     lines = problem_lines(catalog_copy)
-    assert any("duplicate id 'ktp-el-baru': also used in services/ktp-el-baru" in line for line in lines)
+    needle = "duplicate id 'ktp-el-baru': also used in services/ktp-el-baru"
+    assert any(needle in line for line in lines)
 
 
 def test_yaml_syntax_error_has_its_line(catalog_copy):
