@@ -177,3 +177,21 @@ def status(config_file):
     except KioskError as exc:
         click.echo(f"catalog: cannot be loaded: {exc}")
     click.echo(format_status(all_statuses(config)))
+
+
+@main.command()
+@config_option
+def doctor(config_file):
+    """Self-test: hotspot, portal, catalog, printer, sync (✓/✗, in Indonesian)."""
+    from .doctor import run_checks
+    from .status import all_statuses, format_status
+
+    config = get_config(config_file)
+    checks = run_checks(config)
+    for check in checks:
+        click.echo(str(check))
+    click.echo("")
+    click.echo(f"config: {config.source}; state: {config.state_path}")
+    click.echo(format_status(all_statuses(config)))
+    if not all(c.ok for c in checks):
+        sys.exit(1)
