@@ -30,9 +30,9 @@ def test_fresh_demo_state(config):
     out = lines(run_checks(config, FakeSystem(connections=None, dns=False, http=None)))
     assert out[0].startswith("✗ Hotspot: nmcli tidak ada")
     assert out[1].startswith("✗ DNS portal belum aktif")
-    assert (
-        out[2]
-        == "✗ Halaman kios tidak terbuka (kode tidak ada jawaban). Lihat: journalctl -u kiosk-web -n 30"
+    assert out[2] == (
+        "✗ Halaman kios tidak terbuka (kode tidak ada jawaban). "
+        "Lihat: journalctl -u kiosk-web -n 30"
     )
     assert out[3].startswith("✓ Katalog: memakai katalog bawaan")
     assert out[4].startswith("✗ Printer: belum ada kabar")
