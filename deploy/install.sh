@@ -204,7 +204,9 @@ put_file() {
         local line
         while IFS= read -r line; do
             # Do not print the Wi-Fi password into a terminal log.
-            [[ $line =~ ^(psk|wifi_password)\ ?=\ ?[^\"] || $line =~ ^wifi_password\ =\ \"[^\"] ]] && line="${BASH_REMATCH[1]} = ********"
+            if [[ $line =~ ^(psk|wifi_password)\ ?=\ ?(.*)$ && ${BASH_REMATCH[2]} != '""' ]]; then
+                line="${BASH_REMATCH[1]} = ********"
+            fi
             printf '       | %s\n' "$line"
         done <<<"${content%$'\n'}"
         return 0
@@ -580,6 +582,11 @@ render_guard() {
 install_packages() {
     step "Paket sistem (apt)"
     local missing=() p
+    if [[ -n $ROOT ]]; then
+        # A --root tree is not this machine: plan the full list.
+        run apt-get install -y -q --no-install-recommends "${APT_PACKAGES[@]}" "${APT_PACKAGES_PI[@]}"
+        return 0
+    fi
     for p in "${APT_PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
     done

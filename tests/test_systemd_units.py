@@ -127,7 +127,15 @@ def test_printer_dropins_keep_exposure_within_limit(staged, tmp_path, flags):
     """install.sh's per-printer drop-in widens the printer unit only a little."""
     root = tmp_path / "root"
     subprocess.run(
-        ["bash", str(REPO / "deploy/install.sh"), "--root", str(root), "--village", "kemlagi", *flags],
+        [
+            "bash",
+            str(REPO / "deploy/install.sh"),
+            "--root",
+            str(root),
+            "--village",
+            "kemlagi",
+            *flags,
+        ],
         check=True,
         capture_output=True,
         timeout=60,
@@ -153,7 +161,11 @@ def test_printer_sees_only_gpio_and_usb_printers():
     printer = _unit("kiosk-printer.service")
     assert printer["User"] == ["kiosk"]
     assert printer["DevicePolicy"] == ["closed"]
-    assert sorted(printer["DeviceAllow"]) == ["char-gpiochip rw", "char-usb rw", "char-usb_device rw"]
+    assert sorted(printer["DeviceAllow"]) == [
+        "char-gpiochip rw",
+        "char-usb rw",
+        "char-usb_device rw",
+    ]
     assert printer["PrivateNetwork"] == ["yes"]
 
 
