@@ -53,6 +53,7 @@ VENV=/opt/kiosk/venv
 STATE_DIR=/var/lib/kiosk
 UNIT_DIR=/etc/systemd/system
 AP_NAME=kiosk-ap
+BACKUP_DIR=/var/backups/pelita-kiosk
 # A fixed UUID: there is one hotspot profile per kiosk, and re-runs must
 # rewrite the same profile, not add a second one.
 AP_UUID=6d1f4b7e-5c3a-4e0b-9a51-7e1b0c2f3a10
@@ -213,8 +214,11 @@ put_file() {
     fi
     mkdir -p "$(dirname "$target")"
     if [[ -f $target && $LIVE -eq 1 ]]; then
-        cp -p "$target" "$target.bak"
-        info "cadangan: $path.bak"
+        # Backups go outside the config dirs: a copy left in dispatcher.d or
+        # system-connections would be run or loaded as a second profile.
+        mkdir -p "$BACKUP_DIR$(dirname "$path")"
+        cp -p "$target" "$BACKUP_DIR$path"
+        info "cadangan: $BACKUP_DIR$path"
     fi
     printf '%s' "$content" >"$target.tmp.$$"
     chmod "$mode" "$target.tmp.$$"
@@ -769,10 +773,11 @@ install_network() {
 
 start_services() {
     step "Menyalakan layanan dan hotspot"
-    run systemctl restart kiosk-guard.service
-    run systemctl restart kiosk-web.socket
-    run systemctl restart kiosk-web.service kiosk-printer.service
-    run systemctl start kiosk-sync.timer
+    # Failures here are reported by the self-test below, with what to try.
+    run systemctl restart kiosk-guard.service || warn "firewall hotspot gagal dimuat"
+    run systemctl restart kiosk-web.socket || warn "kiosk-web.socket gagal"
+    run systemctl restart kiosk-web.service kiosk-printer.service || warn "layanan kios gagal"
+    run systemctl start kiosk-sync.timer || warn "jadwal sinkronisasi gagal"
     if [[ $LIVE -eq 1 ]] && [[ -n $(ip route show default dev "$WIFI_IFACE" 2>/dev/null) ]]; then
         warn "$WIFI_IFACE sekarang tersambung ke Wi-Fi lain; hotspot akan memutusnya (SSH lewat Wi-Fi putus)"
     fi
@@ -783,7 +788,7 @@ start_services() {
     else
         plan "jalankan: nmcli connection down $AP_NAME"
     fi
-    run nmcli connection up "$AP_NAME"
+    run nmcli connection up "$AP_NAME" || warn "hotspot belum mau menyala"
 }
 
 install_watchdog() {
@@ -919,9 +924,9 @@ uninstall() {
     fi
     local u
     for u in "${ENABLE_UNITS[@]}"; do
-        run systemctl disable --now "$u"
+        run systemctl disable --now "$u" || true
     done
-    run nmcli connection delete "$AP_NAME"
+    run nmcli connection delete "$AP_NAME" || true
     for u in "${UNITS[@]}"; do
         remove_path "$UNIT_DIR/$u"
     done
@@ -942,8 +947,8 @@ uninstall() {
     remove_path /etc/systemd/journald.conf.d/kiosk-volatile.conf
     remove_path /usr/share/doc/pelita-kiosk
     remove_path /opt/kiosk
-    run systemctl daemon-reload
-    run udevadm control --reload
+    run systemctl daemon-reload || true
+    run udevadm control --reload || true
     info "tetap disimpan: /etc/kiosk/kiosk.toml, $TRUST_ROOT, $STATE_DIR, pengguna kiosk"
     info "hapus sendiri bila perlu: sudo rm -r /etc/kiosk $STATE_DIR /usr/share/kiosk; sudo userdel kiosk"
 }

@@ -354,3 +354,20 @@ def test_guard_blocks_routing_and_ssh_by_default(installer, tmp_path):
     assert 'iifname "wlan1" drop' in rules and 'oifname "wlan1" drop' in rules
     assert '"wlan0"' not in rules
     assert "dport 22 accept" not in rules
+
+
+def test_guard_rules_parse_with_nft(installer, tmp_path):
+    nft = _tool("nft")
+    run, _ = installer
+    for flags in [[], ["--ssh-on-hotspot"]]:
+        root = tmp_path / f"root{len(flags)}"
+        run("--root", str(root), "--village", "kemlagi", *flags)
+        result = subprocess.run(
+            [nft, "--check", "--file", str(root / "etc/kiosk/kiosk-guard.nft")],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        if "Operation not permitted" in result.stderr:
+            pytest.skip("nft --check needs CAP_NET_ADMIN (run the tests as root)")
+        assert result.returncode == 0, result.stderr
