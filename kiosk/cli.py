@@ -20,6 +20,7 @@ from .catalog.load import check_catalog_dir
 from .catalog.release import build_release
 from .config import load_config
 from .errors import ConfigError, KioskError
+from .posters.cli import poster
 
 config_option = click.option(
     "--config",
@@ -155,3 +156,6 @@ def status(config_file):
     except KioskError as exc:
         click.echo(f"catalog: cannot be loaded: {exc}")
     click.echo(format_status(all_statuses(config)))
+
+
+main.add_command(poster)
