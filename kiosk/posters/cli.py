@@ -40,7 +40,8 @@ def write_village(village, catalog: Catalog, config: Config, output_dir: Path) -
     wifi, portal = poster.qr("wifi"), poster.qr("portal")
     return [
         f"{village.id}: {', '.join(names)}",
-        f"  Wi-Fi QR {wifi.version}, {wifi.symbol_mm / 10:.1f} cm, modules {wifi.module_mm:.2f} mm; "
+        f"  Wi-Fi QR {wifi.version}, {wifi.symbol_mm / 10:.1f} cm, "
+        f"modules {wifi.module_mm:.2f} mm; "
         f"address QR {portal.version}, {portal.symbol_mm / 10:.1f} cm, "
         f"modules {portal.module_mm:.2f} mm",
     ]

@@ -39,6 +39,19 @@ def _pdf_string(text: str) -> str:
     return "(" + "".join(out) + ")"
 
 
+def _circle(cx: float, cy: float, r: float) -> str:
+    """A closed circle path from four Bézier quarters, counter-clockwise from 3 o'clock."""
+    k = r * KAPPA
+    quarters = (
+        (r, k, k, r, 0, r), (-k, r, -r, k, -r, 0), (-r, -k, -k, -r, 0, -r), (k, -r, r, -k, r, 0)
+    )
+    path = [f"{_num(cx + r)} {_num(cy)} m"]
+    for x1, y1, x2, y2, x3, y3 in quarters:
+        points = (cx + x1, cy + y1, cx + x2, cy + y2, cx + x3, cy + y3)
+        path.append(" ".join(_num(p) for p in points) + " c")
+    return " ".join(path)
+
+
 def _content(poster: Poster) -> str:
     height = poster.height * MM
     ops: list[str] = []
@@ -51,14 +64,7 @@ def _content(poster: Poster) -> str:
             ops.append(f"{_rgb(e.color)} rg {_num(e.x * MM)} {_num(y(e.y + e.h))} "
                        f"{_num(e.w * MM)} {_num(e.h * MM)} re f")
         elif isinstance(e, Circle):
-            cx, cy, r, k = e.cx * MM, y(e.cy), e.r * MM, e.r * MM * KAPPA
-            ops.append(
-                f"{_rgb(e.color)} rg {_num(cx + r)} {_num(cy)} m "
-                f"{_num(cx + r)} {_num(cy + k)} {_num(cx + k)} {_num(cy + r)} {_num(cx)} {_num(cy + r)} c "
-                f"{_num(cx - k)} {_num(cy + r)} {_num(cx - r)} {_num(cy + k)} {_num(cx - r)} {_num(cy)} c "
-                f"{_num(cx - r)} {_num(cy - k)} {_num(cx - k)} {_num(cy - r)} {_num(cx)} {_num(cy - r)} c "
-                f"{_num(cx + k)} {_num(cy - r)} {_num(cx + r)} {_num(cy - k)} {_num(cx + r)} {_num(cy)} c f"
-            )
+            ops.append(f"{_rgb(e.color)} rg " + _circle(e.cx * MM, y(e.cy), e.r * MM) + " f")
         elif isinstance(e, QR):
             m = e.module_mm
             parts = ["0 0 0 rg"]
