@@ -92,7 +92,7 @@ def png_bytes(poster: Poster, scale: float | None = None) -> bytes:
     image = render(poster, scale)
     buffer = io.BytesIO()
     dpi = round((scale or px_per_mm(poster)) * 25.4)
-    image.save(buffer, "PNG", optimize=True, dpi=(dpi, dpi))
+    image.save(buffer, "PNG", dpi=(dpi, dpi))  # optimize=True: 3× slower for 4% less
     return buffer.getvalue()
 
 
