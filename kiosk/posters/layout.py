@@ -342,7 +342,7 @@ def social_layout(village: Village, catalog: Catalog, config: Config) -> Poster:
 
     header = len(elements)
     elements.append(None)
-    y = flow.fitted(T.TITLE.format(desa=village.name), margin, 6, inner, 30, 14, 1, True, WHITE)
+    y = flow.fitted(T.TITLE.format(desa=village.name), margin, 6, inner, 30, 14, 2, True, WHITE)
     y = flow.fitted(T.PLACE.format(kecamatan=data.kecamatan, kabupaten=data.kabupaten),
                     margin, y, inner, 12, 8, 1, False, WHITE)
     elements[header] = Rect(0, 0, width, y + 3, ACCENT)

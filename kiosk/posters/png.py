@@ -35,7 +35,10 @@ def font(bold: bool, size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFo
             return ImageFont.truetype(name, size_px)
         except OSError:
             continue
-    return ImageFont.load_default(size_px)
+    try:
+        return ImageFont.load_default(size_px)  # Pillow >= 10.1: a scalable font
+    except TypeError:
+        return ImageFont.load_default()  # Pillow 9.x (Bookworm): a small bitmap font
 
 
 def px_per_mm(poster: Poster) -> float:
@@ -84,8 +87,14 @@ def _draw_text(draw: ImageDraw.ImageDraw, text: Text, k: float) -> None:
         while size > 1 and face.getlength(text.text) > limit:
             size = max(1, int(size * limit / face.getlength(text.text)))
             face = font(text.bold, size)
-    anchor = "ms" if text.anchor == "middle" else "ls"
-    draw.text((text.x * k, text.y * k), text.text, font=face, fill=text.color, anchor=anchor)
+    x, y = text.x * k, text.y * k
+    if isinstance(face, ImageFont.FreeTypeFont):
+        anchor = "ms" if text.anchor == "middle" else "ls"
+        draw.text((x, y), text.text, font=face, fill=text.color, anchor=anchor)
+    else:  # a bitmap font knows no anchors: place its top-left corner ourselves
+        if text.anchor == "middle":
+            x -= face.getlength(text.text) / 2
+        draw.text((x, y - size * 0.8), text.text, font=face, fill=text.color)
 
 
 def png_bytes(poster: Poster, scale: float | None = None) -> bytes:
