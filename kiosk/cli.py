@@ -20,6 +20,7 @@ from .catalog.load import check_catalog_dir
 from .catalog.release import build_release
 from .config import load_config
 from .errors import ConfigError, KioskError
+from .posters.cli import poster
 
 config_option = click.option(
     "--config",
@@ -195,3 +196,6 @@ def doctor(config_file):
     click.echo(format_status(all_statuses(config)))
     if not all(c.ok for c in checks):
         sys.exit(1)
+
+
+main.add_command(poster)

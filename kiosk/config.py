@@ -77,7 +77,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting("web_threads", 4, "Worker threads of the web server.", int),
-    Setting("ssid", "Pelita Kiosk", "Wi-Fi name (SSID) of the kiosk's hotspot.", str),
+    Setting(
+        "ssid",
+        "Pelita Kiosk",
+        "Wi-Fi name (SSID) of the kiosk's hotspot. On posters, {desa} stands for the "
+        "village's name (ssid = \"Info Desa {desa}\" when making posters for --all).",
+        str,
+    ),
     Setting("wifi_password", "", "Wi-Fi password (WPA2); empty for an open hotspot.", str),
     Setting("hub_url", "", "URL of the kecamatan's catalog hub (TUF repository).", str),
     Setting(
