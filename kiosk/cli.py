@@ -6,6 +6,7 @@ Subsystems add their commands in their own modules and register them here.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import socket
@@ -20,7 +21,6 @@ from .catalog.load import check_catalog_dir
 from .catalog.release import build_release
 from .config import load_config
 from .errors import ConfigError, KioskError
-from .posters.cli import poster
 
 config_option = click.option(
     "--config",
@@ -40,7 +40,31 @@ def get_config(config_file, **overrides):
         raise click.UsageError(str(exc)) from None
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A group whose subsystem commands are imported only when used, so that
+    ``kiosk serve`` does not pay for Pillow, TUF or GPIO libraries at start-up."""
+
+    def __init__(self, *args, lazy_commands: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands or {}
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))
+
+    def get_command(self, ctx, name):
+        if name in self.lazy_commands:
+            module, attr = self.lazy_commands[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+# Subsystem commands: name → "module:command". Add yours here.
+LAZY_COMMANDS = {
+    "poster": "kiosk.posters.cli:poster",
+}
+
+
+@click.group(cls=LazyGroup, lazy_commands=LAZY_COMMANDS)
 @click.version_option(__version__, prog_name="kiosk")
 @click.option("-v", "--verbose", is_flag=True, help="Log more.")
 def main(verbose: bool) -> None:
@@ -197,5 +221,3 @@ def doctor(config_file):
     if not all(c.ok for c in checks):
         sys.exit(1)
 
-
-main.add_command(poster)
