@@ -79,9 +79,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web_threads", 4, "Worker threads of the web server.", int),
     Setting(
         "ssid",
-        "Pelita Kiosk",
+        "Info Desa {desa}",
         "Wi-Fi name (SSID) of the kiosk's hotspot. On posters, {desa} stands for the "
-        "village's name (ssid = \"Info Desa {desa}\" when making posters for --all).",
+        "village's name (and on the site); the default gives every village its own Wi-Fi name.",
         str,
     ),
     Setting("wifi_password", "", "Wi-Fi password (WPA2); empty for an open hotspot.", str),
@@ -137,7 +137,7 @@ class Config:
     catalog_release: str = ""
     captive_success_minutes: int = 60
     web_threads: int = 4
-    ssid: str = "Pelita Kiosk"
+    ssid: str = "Info Desa {desa}"
     wifi_password: str = ""
     hub_url: str = ""
     trust_root: str = ""
@@ -165,6 +165,10 @@ class Config:
         if self.state_dir:
             return Path(self.state_dir)
         return Path(tempfile.gettempdir()) / f"pelita-kiosk-{os.getuid()}"
+
+    def ssid_for(self, village_name: str) -> str:
+        """The Wi-Fi name of a village's kiosk: ``{desa}`` in ``ssid`` is the village."""
+        return self.ssid.replace("{desa}", village_name)
 
     def replace(self, **changes) -> Config:
         return dataclasses.replace(self, **changes)

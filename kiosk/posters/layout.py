@@ -168,7 +168,7 @@ def portal_url(config: Config) -> str:
 
 
 def poster_data(village: Village, catalog: Catalog, config: Config) -> PosterData:
-    ssid = config.ssid.replace("{desa}", village.name)
+    ssid = config.ssid_for(village.name)
     office = catalog.head_office
     contacts = [office.name, T.ADDRESS_LINE.format(address=office.address)]
     contacts += [T.CONTACT_LINE.format(label=c.label, value=c.value) for c in office.contacts]

@@ -83,7 +83,7 @@ class Site:
             "offices": {o.id: o for o in catalog.offices},
             "css": _minify_css(STYLESHEET.read_text(encoding="utf-8")),
             "portal_url": config.portal_url,
-            "ssid": config.ssid,
+            "ssid": config.ssid_for(village.name),
             "query": "",
         }
         self.pages: dict[str, Page] = render_pages(self)

@@ -50,7 +50,7 @@ def test_one_village_by_name_any_case(tmp_path, settings):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
         "kemlagi-social.png", "kemlagi.pdf", "kemlagi.png", "kemlagi.svg"]
-    assert "Wi-Fi QR 4-H, 6.6 cm, modules 2.00 mm" in result.output
+    assert "Wi-Fi QR 5-H, 6.7 cm, modules 1.82 mm" in result.output  # "Info Desa Kemlagi"
     assert "modules" in result.output and "placeholder contacts" in result.output
     assert "portal_address is not set" not in result.output
 
