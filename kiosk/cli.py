@@ -20,6 +20,7 @@ from .catalog.load import check_catalog_dir
 from .catalog.release import build_release
 from .config import load_config
 from .errors import ConfigError, KioskError
+from .printer import cli as printer_cli
 
 config_option = click.option(
     "--config",
@@ -136,6 +137,9 @@ def catalog_build(directory, output, version, published):
 @click.pass_context
 def demo(ctx, port):
     """Run the demo kiosk on its embedded defaults (no configuration needed)."""
+    from .printer.daemon import start_demo_printer
+
+    start_demo_printer(get_config(None, port=port))  # same process, simulated pins
     ctx.invoke(serve, host=None, port=port, config_file=None)
 
 
@@ -155,3 +159,7 @@ def status(config_file):
     except KioskError as exc:
         click.echo(f"catalog: cannot be loaded: {exc}")
     click.echo(format_status(all_statuses(config)))
+
+
+main.add_command(printer_cli.slip)
+main.add_command(printer_cli.printer)
