@@ -77,3 +77,19 @@ def live_server(app):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def mock_pins():
+    """gpiozero MockFactory as the pin factory, restored (and its pins freed) afterwards."""
+    from gpiozero import Device
+    from gpiozero.pins.mock import MockFactory
+
+    saved = Device.pin_factory
+    factory = MockFactory()
+    Device.pin_factory = factory
+    try:
+        yield factory
+    finally:
+        factory.reset()
+        Device.pin_factory = saved

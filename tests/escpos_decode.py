@@ -91,11 +91,10 @@ def decode(data: bytes) -> Decoded:
                     bold = bool(n & 1)
                 elif cmd == ord("!"):
                     bold, tall = bool(n & 0x08), bool(n & 0x10)
-                elif cmd == ord("d"):
+                elif cmd == ord("d"):  # print the buffer and feed n lines
                     if line:
                         flush()
-                    for _ in range(n):
-                        flush()
+                    out.events.append(("feed", n))
                 i += 3
             elif cmd == ord("*"):
                 m, nl, nh = data[i + 2], data[i + 3], data[i + 4]

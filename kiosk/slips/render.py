@@ -85,7 +85,7 @@ def render(slip: Slip, printer, native_qr: bool | None = None) -> None:
             printer.set(align="center")
             if native_qr:
                 printer.qr(item.payload, native=True, size=NATIVE_QR_SIZE, ec=1)  # ec 1 = M
-                printer.ln()
+                printer.print_and_feed(1)
             else:
                 printer.image(qr_image(item.payload, slip.dots), center=True)
             printer.set(align="center" if style[1] else "left")
