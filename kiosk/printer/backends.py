@@ -19,6 +19,7 @@ import errno
 import logging
 import os
 import select
+import socket
 import time
 from pathlib import Path
 
@@ -142,13 +143,14 @@ class DeviceFileBackend(Backend):
 
 
 class EscposBackend(Backend):
-    """A python-escpos printer (Usb, Serial, Network), created and opened lazily.
+    """A python-escpos printer (Usb, Serial), created and opened lazily.
 
     Any failure closes it, so the next try builds a fresh object: that is how a
     replugged USB printer is found again (python-escpos#437).
     """
 
     def __init__(self, kind: str, make, describe: str, can_read_status: bool = True):
+        # make: builds the python-escpos object; called again after every failure
         self.kind = kind
         self._make = make
         self._describe = describe
@@ -185,8 +187,6 @@ class EscposBackend(Backend):
                 printer._raw(data[start : start + CHUNK])
 
         self._call(send)
-        if self.kind == "network":
-            self.close()  # Network buffers until the socket closes (python-escpos#344)
 
     def paper(self) -> str:
         """DLE EOT 4. Replies are checked: an empty or malformed one is 'unknown', not 'ok'."""
@@ -339,12 +339,33 @@ def _build(kind: str, options: dict, config: Config) -> Backend:
     if ":" in host:
         host, _, port_text = host.rpartition(":")
         port = _int({"port": port_text, "type": "network"}, "port")
-    port = _int(options, "port", port)
+    return NetworkBackend(host, _int(options, "port", port), timeout)
 
-    def make():
-        return escpos_module().Network(host=host, port=port, timeout=timeout, **extra)
 
-    return EscposBackend("network", make, f"network printer {host}:{port}")
+class NetworkBackend(Backend):
+    """A raw TCP printer (port 9100): one connection per slip, closed after it.
+
+    Our own few lines rather than python-escpos Network, which leaks its socket when
+    the connection fails and buffers until close (python-escpos#344).
+    """
+
+    kind = "network"
+
+    def __init__(self, host: str, port: int, timeout: float = DEFAULT_TIMEOUT):
+        self.host, self.port, self.timeout = host, port, timeout
+
+    def describe(self) -> str:
+        return f"network printer {self.host}:{self.port}"
+
+    def write(self, data: bytes, name: str = "slip", preview: str = "") -> None:
+        try:
+            with socket.create_connection((self.host, self.port), timeout=self.timeout) as conn:
+                conn.sendall(data)
+                conn.shutdown(socket.SHUT_WR)
+        except TimeoutError:
+            raise PrinterUnavailable(f"{self.describe()}: no answer in {self.timeout:g} s") from None
+        except OSError as exc:
+            raise PrinterUnavailable(f"{self.describe()}: {exc.strerror or exc}") from None
 
 
 class _SerialWithWriteTimeout:
