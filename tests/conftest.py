@@ -66,6 +66,9 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
 
     def stop(self):
+        # Let the worker threads finish first: closing the server under a task that is
+        # still wrapping up makes it write to a closed trigger (EBADF in the thread).
+        self.server.task_dispatcher.shutdown()
         self.server.close()
         self.thread.join(5)
 
