@@ -31,7 +31,7 @@ def parse_buttons(buttons: list) -> list[tuple[int | str, str]]:
     for number, entry in enumerate(buttons, 1):
         if not isinstance(entry, dict) or "pin" not in entry or "service" not in entry:
             raise ConfigError(
-                f"buttons: entry {number} must look like {{pin = 17, service = \"ktp-el-baru\"}}, "
+                f'buttons: entry {number} must look like {{pin = 17, service = "ktp-el-baru"}}, '
                 f"not {entry!r}"
             )
         pin, service = entry["pin"], entry["service"]
@@ -97,10 +97,17 @@ class ButtonPanel:
         self.buttons = []  # keep references: gpiozero holds callbacks weakly (gpiozero#959)
         try:
             for pin, service in parse_buttons(buttons):
-                button = Button(pin, bounce_time=BOUNCE_SECONDS, hold_time=hold_seconds,
-                                hold_repeat=False, pin_factory=pin_factory)
+                button = Button(
+                    pin,
+                    bounce_time=BOUNCE_SECONDS,
+                    hold_time=hold_seconds,
+                    hold_repeat=False,
+                    pin_factory=pin_factory,
+                )
                 button.when_held = lambda pin=pin: self._on_held(pin)
-                button.when_released = lambda pin=pin, service=service: self._on_released(pin, service)
+                button.when_released = lambda pin=pin, service=service: self._on_released(
+                    pin, service
+                )
                 self.buttons.append(button)
                 log.info("button on pin %s prints %s (hold: index)", pin, service)
         except BaseException:

@@ -25,7 +25,9 @@ class Decoded:
     lines: list[TextLine] = field(default_factory=list)
     images: list = field(default_factory=list)  # PIL images, black on white
     native_qrs: list[str] = field(default_factory=list)
-    events: list[tuple] = field(default_factory=list)  # in order: ("line", i) ("image", i) ("qr", s) ("cut",)
+    events: list[tuple] = field(
+        default_factory=list
+    )  # in order: ("line", i) ("image", i) ("qr", s) ("cut",)
 
     @property
     def text(self) -> list[str]:

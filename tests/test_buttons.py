@@ -29,8 +29,14 @@ def panel(mock_pins):
         return True
 
     clock = Clock()
-    panel = ButtonPanel([{"pin": 17, "service": "ktp-el-baru"}, {"pin": 27, "service": "kia"}],
-                        submit, cooldown=5, pin_factory=mock_pins, hold_seconds=0.1, clock=clock)
+    panel = ButtonPanel(
+        [{"pin": 17, "service": "ktp-el-baru"}, {"pin": 27, "service": "kia"}],
+        submit,
+        cooldown=5,
+        pin_factory=mock_pins,
+        hold_seconds=0.1,
+        clock=clock,
+    )
     try:
         yield panel, jobs, got, clock, mock_pins
     finally:

@@ -113,7 +113,9 @@ class DeviceFileBackend(Backend):
         try:
             fd = os.open(self.device, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
         except FileNotFoundError:
-            raise PrinterUnavailable(f"{self.device} does not exist (printer unplugged or off?)") from None
+            raise PrinterUnavailable(
+                f"{self.device} does not exist (printer unplugged or off?)"
+            ) from None
         except OSError as exc:
             raise PrinterUnavailable(f"cannot open {self.device}: {exc.strerror}") from None
         try:
@@ -123,7 +125,8 @@ class DeviceFileBackend(Backend):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise PrinterUnavailable(
-                        f"{self.device} took more than {self.timeout:g} s (out of paper or offline?)"
+                        f"{self.device} took more than {self.timeout:g} s "
+                        "(out of paper or offline?)"
                     )
                 _, writable, _ = select.select([], [fd], [], left)
                 if not writable:
@@ -136,7 +139,9 @@ class DeviceFileBackend(Backend):
                 except OSError as exc:
                     if exc.errno == errno.EINTR:
                         continue
-                    raise PrinterUnavailable(f"writing to {self.device} failed: {exc.strerror}") from None
+                    raise PrinterUnavailable(
+                        f"writing to {self.device} failed: {exc.strerror}"
+                    ) from None
                 view = view[sent:]
         finally:
             os.close(fd)
@@ -240,7 +245,9 @@ def _int(options: dict, key: str, default=None):
         try:
             return int(value, 0)
         except ValueError:
-            raise ConfigError(f"printer: '{key}' must be a number like 0x0416, not {value!r}") from None
+            raise ConfigError(
+                f"printer: '{key}' must be a number like 0x0416, not {value!r}"
+            ) from None
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"printer: '{key}' must be a number, not {value!r}")
     return value
@@ -269,9 +276,7 @@ def make_backend(config: Config) -> Backend:
     options = dict(config.printer)
     kind = options.get("type", "folder")
     if kind not in KNOWN_OPTIONS:
-        raise ConfigError(
-            f"printer: unknown type {kind!r} (use one of {', '.join(KNOWN_OPTIONS)})"
-        )
+        raise ConfigError(f"printer: unknown type {kind!r} (use one of {', '.join(KNOWN_OPTIONS)})")
     unknown = set(options) - KNOWN_OPTIONS[kind] - COMMON_OPTIONS
     if unknown:
         raise ConfigError(
@@ -285,7 +290,9 @@ def make_backend(config: Config) -> Backend:
         try:
             printer_profile(config.paper_width, profile)
         except KeyError:
-            raise ConfigError(f"printer: unknown profile {profile!r} (see python-escpos profiles)") from None
+            raise ConfigError(
+                f"printer: unknown profile {profile!r} (see python-escpos profiles)"
+            ) from None
     native_qr = options.get("native_qr")
     if native_qr is not None and not isinstance(native_qr, bool):
         raise ConfigError(f"printer: native_qr must be true or false, not {native_qr!r}")
@@ -316,8 +323,14 @@ def _build(kind: str, options: dict, config: Config) -> Backend:
         def make():
             # Keywords only: python-escpos 3 added a positional argument (usb_args), and
             # pyusb's timeout is milliseconds where 0 means wait forever.
-            return escpos_module().Usb(idVendor=vendor, idProduct=product, in_ep=in_ep,
-                                       out_ep=out_ep, timeout=int(timeout * 1000), **extra)
+            return escpos_module().Usb(
+                idVendor=vendor,
+                idProduct=product,
+                in_ep=in_ep,
+                out_ep=out_ep,
+                timeout=int(timeout * 1000),
+                **extra,
+            )
 
         return EscposBackend("usb", make, f"USB printer {vendor:04x}:{product:04x}")
     if kind == "serial":
@@ -326,8 +339,9 @@ def _build(kind: str, options: dict, config: Config) -> Backend:
         dsrdtr = bool(options.get("dsrdtr", False))
 
         def make():
-            printer = escpos_module().Serial(devfile=device, baudrate=baudrate,
-                                             timeout=timeout, dsrdtr=dsrdtr, **extra)
+            printer = escpos_module().Serial(
+                devfile=device, baudrate=baudrate, timeout=timeout, dsrdtr=dsrdtr, **extra
+            )
             return _SerialWithWriteTimeout(printer, timeout)
 
         return EscposBackend("serial", make, f"serial printer {device}")
@@ -363,7 +377,9 @@ class NetworkBackend(Backend):
                 conn.sendall(data)
                 conn.shutdown(socket.SHUT_WR)
         except TimeoutError:
-            raise PrinterUnavailable(f"{self.describe()}: no answer in {self.timeout:g} s") from None
+            raise PrinterUnavailable(
+                f"{self.describe()}: no answer in {self.timeout:g} s"
+            ) from None
         except OSError as exc:
             raise PrinterUnavailable(f"{self.describe()}: {exc.strerror or exc}") from None
 

@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 class CurrentCatalog:
     def __init__(self, config: Config):
         self.store = CatalogStore(config.state_path / "catalog")
-        self.fallback = Path(config.catalog_release) if config.catalog_release else bundled_release_path()
+        self.fallback = (
+            Path(config.catalog_release) if config.catalog_release else bundled_release_path()
+        )
         self._lock = threading.Lock()
         self._key: str | None = None
         self._catalog: Catalog | None = None
@@ -40,6 +42,8 @@ class CurrentCatalog:
                 except (ReleaseInvalid, OSError) as exc:
                     if self._catalog is None:
                         self._catalog = load_release(self.fallback)
-                    log.error("cannot load catalog %s, printing from the last good one: %s", key, exc)
+                    log.error(
+                        "cannot load catalog %s, printing from the last good one: %s", key, exc
+                    )
                     self._key = key
             return self._catalog

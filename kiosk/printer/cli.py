@@ -19,17 +19,34 @@ def _config(config_file):
 @click.command()
 @click.argument("service_id", required=False)
 @click.option("--index", "index", is_flag=True, help="The index slip (every service) instead.")
-@click.option("--width", type=click.Choice(["58", "80"]), default=None,
-              help="Paper width in mm (default: the paper_width setting).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write the exact ESC/POS bytes to this file ('-' for stdout).")
-@click.option("--preview", is_flag=True, help="Show the slip as text (the default without --output).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
-              help="The hall's settings (TOML).")
+@click.option(
+    "--width",
+    type=click.Choice(["58", "80"]),
+    default=None,
+    help="Paper width in mm (default: the paper_width setting).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the exact ESC/POS bytes to this file ('-' for stdout).",
+)
+@click.option(
+    "--preview", is_flag=True, help="Show the slip as text (the default without --output)."
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The hall's settings (TOML).",
+)
 def slip(service_id, index, width, output, preview, config_file):
     """Make the slip for SERVICE_ID (or --index) without a printer."""
     from ..fsutil import atomic_write_bytes
-    from ..slips.layout import index_slip, preview as slip_preview, service_slip, short_codes
+    from ..slips.layout import index_slip, service_slip, short_codes
+    from ..slips.layout import preview as slip_preview
     from ..slips.render import slip_bytes
     from .backends import make_backend
     from .catalog import CurrentCatalog
@@ -61,8 +78,11 @@ def slip(service_id, index, width, output, preview, config_file):
             sys.stdout.buffer.write(data)
         else:
             atomic_write_bytes(Path(output), data)
-            click.echo(f"wrote {output}: {len(data)} bytes, {len(the_slip.lines)} lines, "
-                       f"{len(the_slip.qr_payloads)} QR, {the_slip.columns} columns", err=True)
+            click.echo(
+                f"wrote {output}: {len(data)} bytes, {len(the_slip.lines)} lines, "
+                f"{len(the_slip.qr_payloads)} QR, {the_slip.columns} columns",
+                err=True,
+            )
     if preview or not output:
         click.echo(slip_preview(the_slip))
         for payload in the_slip.qr_payloads:
@@ -70,9 +90,16 @@ def slip(service_id, index, width, output, preview, config_file):
 
 
 @click.command()
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
-              help="The hall's settings (TOML). Default: $KIOSK_CONFIG or /etc/kiosk/kiosk.toml.")
-@click.option("--mock-pins", is_flag=True, help="Simulated GPIO pins (a laptop; no buttons to press).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The hall's settings (TOML). Default: $KIOSK_CONFIG or /etc/kiosk/kiosk.toml.",
+)
+@click.option(
+    "--mock-pins", is_flag=True, help="Simulated GPIO pins (a laptop; no buttons to press)."
+)
 def printer(config_file, mock_pins):
     """Run the printer daemon: buttons, status LED, spool jobs from the site."""
     from .daemon import PrinterDaemon
@@ -87,6 +114,8 @@ def printer(config_file, mock_pins):
         daemon = PrinterDaemon(config, pin_factory=pin_factory)
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Pelita Kiosk printer: {daemon.backend.describe()}, spool {daemon.spool.folder} "
-               f"(config: {config.source})")
+    click.echo(
+        f"Pelita Kiosk printer: {daemon.backend.describe()}, spool {daemon.spool.folder} "
+        f"(config: {config.source})"
+    )
     daemon.run_forever()

@@ -24,16 +24,22 @@ log = logging.getLogger(__name__)
 
 
 class PrinterDaemon:
-    def __init__(self, config: Config, backend: Backend | None = None, pin_factory=None,
-                 hold_seconds: float = LONG_PRESS_SECONDS):
+    def __init__(
+        self,
+        config: Config,
+        backend: Backend | None = None,
+        pin_factory=None,
+        hold_seconds: float = LONG_PRESS_SECONDS,
+    ):
         self.config = config
         self.backend = backend or make_backend(config)
         self.spool = Spool(config.state_path / "spool")
         self.catalog = CurrentCatalog(config)
         self.led: StatusLed | None = None
         self.panel: ButtonPanel | None = None
-        self.worker = PrintWorker(config, self.backend, self.catalog.get, self.spool,
-                                  on_state=self._on_state)
+        self.worker = PrintWorker(
+            config, self.backend, self.catalog.get, self.spool, on_state=self._on_state
+        )
         self._check_buttons()
         if config.buttons or config.led_pin:
             self._setup_pins(pin_factory, hold_seconds)
@@ -42,8 +48,11 @@ class PrinterDaemon:
         catalog = self.catalog.get()
         for pin, service in parse_buttons(self.config.buttons):
             if catalog.service(service) is None:
-                log.error("button on pin %s names unknown service %r: its presses will not print",
-                          pin, service)
+                log.error(
+                    "button on pin %s names unknown service %r: its presses will not print",
+                    pin,
+                    service,
+                )
 
     def _setup_pins(self, pin_factory, hold_seconds: float) -> None:
         from gpiozero.exc import GPIOZeroError
@@ -51,16 +60,23 @@ class PrinterDaemon:
         try:
             if self.config.led_pin:
                 self.led = StatusLed(self.config.led_pin, pin_factory=pin_factory)
-            self.panel = ButtonPanel(self.config.buttons, self.worker.submit,
-                                     self.config.button_cooldown_seconds,
-                                     pin_factory=pin_factory, hold_seconds=hold_seconds)
+            self.panel = ButtonPanel(
+                self.config.buttons,
+                self.worker.submit,
+                self.config.button_cooldown_seconds,
+                pin_factory=pin_factory,
+                hold_seconds=hold_seconds,
+            )
         except GPIOZeroError as exc:
             if self.led is not None:
                 self.led.close()
                 self.led = None
-            log.error("No GPIO pins (%s): buttons and LED are off, slips from the site still "
-                      "print. Check the pin library (python3-lgpio, group gpio); on a laptop "
-                      "set GPIOZERO_PIN_FACTORY=mock.", exc)
+            log.error(
+                "No GPIO pins (%s): buttons and LED are off, slips from the site still "
+                "print. Check the pin library (python3-lgpio, group gpio); on a laptop "
+                "set GPIOZERO_PIN_FACTORY=mock.",
+                exc,
+            )
 
     def _on_state(self, state: str) -> None:
         if self.led is not None:
@@ -68,8 +84,11 @@ class PrinterDaemon:
 
     def start(self) -> None:
         # Warm up python-escpos and Pillow (capabilities, imports) so the first press is fast.
-        slip_bytes(index_slip(self.catalog.get(), self.config), self.backend.profile,
-                   self.backend.native_qr)
+        slip_bytes(
+            index_slip(self.catalog.get(), self.config),
+            self.backend.profile,
+            self.backend.native_qr,
+        )
         self.worker.start()
         log.info("printer daemon ready: %s, spool %s", self.backend.describe(), self.spool.folder)
 

@@ -59,8 +59,12 @@ def parse_job(data: bytes) -> Job:
     source, created = raw.get("source", ""), raw.get("created", 0.0)
     if not isinstance(source, str) or not isinstance(created, (int, float)):
         raise SpoolJobInvalid("source must be text and created a number")
-    return Job(kind=kind, service=service if kind == "service" else "", source=source,
-               created=float(created))
+    return Job(
+        kind=kind,
+        service=service if kind == "service" else "",
+        source=source,
+        created=float(created),
+    )
 
 
 class Spool:
@@ -78,8 +82,7 @@ class Spool:
         source = _SAFE.sub("-", job.source.lower()).strip("-") or "job"
         name = f"{time.time_ns():020d}-{source}-{secrets.token_hex(3)}.json"
         path = self.folder / name
-        data = {"kind": job.kind, "service": job.service, "source": job.source,
-                "created": created}
+        data = {"kind": job.kind, "service": job.service, "source": job.source, "created": created}
         atomic_write_json(path, data)
         return Job(job.kind, job.service, job.source, created, path)
 
@@ -91,7 +94,8 @@ class Spool:
             return []
         with entries:
             names = sorted(
-                e.name for e in entries
+                e.name
+                for e in entries
                 if e.name.endswith(".json") and not e.name.startswith(".") and e.is_file()
             )
         return [self.folder / name for name in names]

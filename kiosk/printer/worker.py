@@ -154,8 +154,9 @@ class PrintWorker:
             return index_slip(catalog, self.config)
         service = catalog.service(job.service)
         if service is None:
-            raise SpoolJobInvalid(f"unknown service {job.service!r} (not in catalog version "
-                                  f"{catalog.version})")
+            raise SpoolJobInvalid(
+                f"unknown service {job.service!r} (not in catalog version {catalog.version})"
+            )
         return service_slip(catalog, service, self.config)
 
     def _print(self, job: Job) -> bool:
@@ -211,17 +212,23 @@ class PrintWorker:
         slips = f"{waiting} slip{'s' if waiting != 1 else ''} waiting"
         where = self.backend.describe()
         if self.state == READY:
-            return f"Printer ready ({where}). {slips.capitalize() if waiting else 'No slips waiting'}."
+            return (
+                f"Printer ready ({where}). {slips.capitalize() if waiting else 'No slips waiting'}."
+            )
         if self.state == PRINTING:
             return f"Printing a slip ({where})."
         if self.state == STOPPED:
             return f"Printer daemon stopped. {slips.capitalize()}."
         retry = max(0.0, self._retry_at - self.clock())
         if self.state == NO_PAPER:
-            return (f"Printer is out of paper: load a new roll. {slips.capitalize()}; "
-                    f"next try in {retry:.0f} s.")
-        return (f"Printer not reachable: check its cable and power. {slips.capitalize()}; "
-                f"next try in {retry:.0f} s.")
+            return (
+                f"Printer is out of paper: load a new roll. {slips.capitalize()}; "
+                f"next try in {retry:.0f} s."
+            )
+        return (
+            f"Printer not reachable: check its cable and power. {slips.capitalize()}; "
+            f"next try in {retry:.0f} s."
+        )
 
     def _report(self, force: bool = False) -> None:
         now = self.clock()
@@ -232,9 +239,15 @@ class PrintWorker:
         self._status_key, self._status_at = key, now
         try:
             write_status(
-                self.config, "printer", self.summary(waiting), self.state in (READY, PRINTING),
-                state=self.state, queued=waiting, last_error=self.last_error or "none",
-                printer=self.backend.describe(), printed_since_start=self.printed,
+                self.config,
+                "printer",
+                self.summary(waiting),
+                self.state in (READY, PRINTING),
+                state=self.state,
+                queued=waiting,
+                last_error=self.last_error or "none",
+                printer=self.backend.describe(),
+                printed_since_start=self.printed,
             )
         except OSError as exc:
             log.error("cannot write printer status: %s", exc)

@@ -159,8 +159,9 @@ def _hours(b: _Builder, office: Office, label: str) -> None:
         b.para(f"{hours.days}: {hours.time}", rest=INDENT)
 
 
-def service_slip(catalog: Catalog, service: Service, config: Config,
-                 paper_width: int | None = None) -> Slip:
+def service_slip(
+    catalog: Catalog, service: Service, config: Config, paper_width: int | None = None
+) -> Slip:
     """The checklist for one service."""
     width = paper_width or config.paper_width
     b = _Builder(COLUMNS[width])

@@ -1,4 +1,4 @@
-""""Cetak di balai desa": a plain form POST puts a print job in the spool folder.
+""" "Cetak di balai desa": a plain form POST puts a print job in the spool folder.
 
 No JavaScript and no cookies, so it works in iOS's captive mini-browser. The answer
 is a plain page: taken, or why not (printer off per its status file, too many
@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections import deque
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, request
 
@@ -66,7 +66,7 @@ def printer_ready(config) -> bool:
         updated = datetime.fromisoformat(status["updated"])
     except (KeyError, TypeError, ValueError):
         return False
-    age = (datetime.now(timezone.utc) - updated).total_seconds()
+    age = (datetime.now(UTC) - updated).total_seconds()
     return -STATUS_MAX_AGE < age < STATUS_MAX_AGE
 
 

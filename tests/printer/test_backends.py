@@ -65,8 +65,9 @@ def test_bad_printer_settings_say_what_to_fix(tmp_path, printer, message):
 
 
 def test_usb_settings_are_keywords_and_hex_strings(tmp_path):
-    backend = backend_for(tmp_path, type="usb", vendor="0x0416", product=0x5011, out_ep=3,
-                          profile="POS-5890")
+    backend = backend_for(
+        tmp_path, type="usb", vendor="0x0416", product=0x5011, out_ep=3, profile="POS-5890"
+    )
     assert isinstance(backend, EscposBackend)
     assert backend.describe() == "USB printer 0416:5011"
     assert backend.profile == "POS-5890"

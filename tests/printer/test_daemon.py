@@ -29,11 +29,14 @@ def wait_for(predicate, seconds=5.0):
 
 @pytest.fixture
 def hall(tmp_path, mock_pins):
-    config = load_config(env={}, overrides={
-        "state_dir": str(tmp_path / "state"),
-        "buttons": [{"pin": 17, "service": "ktp-el-baru"}],
-        "led_pin": 4,
-    })
+    config = load_config(
+        env={},
+        overrides={
+            "state_dir": str(tmp_path / "state"),
+            "buttons": [{"pin": 17, "service": "ktp-el-baru"}],
+            "led_pin": 4,
+        },
+    )
     daemon = PrinterDaemon(config, pin_factory=mock_pins, hold_seconds=0.3)
     daemon.start()
     try:
@@ -89,9 +92,15 @@ def test_without_gpio_the_daemon_still_prints_site_jobs(tmp_path, caplog):
         def __getattr__(self, name):
             raise BadPinFactory("Unable to load any default pin factory!")
 
-    config = load_config(env={}, overrides={
-        "state_dir": str(tmp_path), "printer": {"type": "dummy"},
-        "buttons": [{"pin": 17, "service": "kia"}], "led_pin": 4})
+    config = load_config(
+        env={},
+        overrides={
+            "state_dir": str(tmp_path),
+            "printer": {"type": "dummy"},
+            "buttons": [{"pin": 17, "service": "kia"}],
+            "led_pin": 4,
+        },
+    )
     daemon = PrinterDaemon(config, pin_factory=NoPins())
     assert daemon.panel is None and daemon.led is None
     assert "No GPIO pins" in caplog.text and "GPIOZERO_PIN_FACTORY=mock" in caplog.text
@@ -107,17 +116,33 @@ def test_without_gpio_the_daemon_still_prints_site_jobs(tmp_path, caplog):
 def test_kiosk_printer_process_prints_spool_jobs_and_stops_cleanly(tmp_path):
     state = tmp_path / "state"
     config_file = tmp_path / "kiosk.toml"
-    config_file.write_text(f'state_dir = "{state}"\nled_pin = 4\n'
-                           '[[buttons]]\npin = 17\nservice = "kia"\n')
+    config_file.write_text(
+        f'state_dir = "{state}"\nled_pin = 4\n[[buttons]]\npin = 17\nservice = "kia"\n'
+    )
     Spool(state / "spool").add(Job(kind="service", service="sktm", source="web"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "kiosk"), "printer", "--config", str(config_file), "--mock-pins"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            str(Path(sys.executable).parent / "kiosk"),
+            "printer",
+            "--config",
+            str(config_file),
+            "--mock-pins",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert wait_for(lambda: len(slips(state / "slips")) == 1, 20)
-        status = read_status(load_config(env={}, overrides={"state_dir": str(state)}), "printer")
-        assert status["ok"] and status["details"]["queued"] == 0
+        hall = load_config(env={}, overrides={"state_dir": str(state)})
+
+        def printed_and_ready():
+            status = read_status(hall, "printer") or {}
+            return status.get("ok") and status["details"]["queued"] == 0
+
+        assert wait_for(printed_and_ready)
     finally:
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=10)

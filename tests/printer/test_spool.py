@@ -17,7 +17,11 @@ def test_add_writes_one_complete_file_and_no_temp_files(tmp_path):
     assert job.path.parent == spool.folder
     assert os.listdir(spool.folder) == [job.path.name]
     assert json.loads(job.path.read_text()) == {
-        "kind": "service", "service": "kia", "source": "web", "created": 1.5}
+        "kind": "service",
+        "service": "kia",
+        "source": "web",
+        "created": 1.5,
+    }
     assert spool.load(job.path) == job
 
 

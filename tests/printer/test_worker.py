@@ -29,7 +29,9 @@ class FlakyPrinter(DummyBackend):
     def write(self, data, name="slip", preview=""):
         self.attempts += 1
         if not self.plugged:
-            raise PrinterUnavailable("USB printer 0416:5011: not found (unplugged or switched off?)")
+            raise PrinterUnavailable(
+                "USB printer 0416:5011: not found (unplugged or switched off?)"
+            )
         super().write(data, name, preview)
 
     def paper(self):
@@ -51,8 +53,9 @@ class Clock:
 def parts(config, bundled_catalog):
     printer, clock, states = FlakyPrinter(), Clock(), []
     spool = Spool(config.state_path / "spool")
-    worker = PrintWorker(config, printer, lambda: bundled_catalog, spool,
-                         on_state=states.append, clock=clock)
+    worker = PrintWorker(
+        config, printer, lambda: bundled_catalog, spool, on_state=states.append, clock=clock
+    )
     return worker, printer, spool, clock, states
 
 
@@ -85,7 +88,9 @@ def test_unplugged_printer_keeps_the_job_and_retries_when_it_returns(parts, conf
     assert status["details"]["state"] == MISSING
     assert status["details"]["queued"] == 1
     assert "not found (unplugged or switched off?)" in status["details"]["last_error"]
-    assert status["summary"].startswith("Printer not reachable: check its cable and power. 1 slip waiting")
+    assert status["summary"].startswith(
+        "Printer not reachable: check its cable and power. 1 slip waiting"
+    )
     assert states[-1] == MISSING and printer.closed >= 1
 
     # Back-off: no new attempt before the retry time, even with new presses.
@@ -104,8 +109,10 @@ def test_unplugged_printer_keeps_the_job_and_retries_when_it_returns(parts, conf
     printer.plugged = True
     clock.now += 1.0
     assert worker.step(wait=0) and worker.step(wait=0)
-    assert [decode(d).lines[3].text for d in printer.jobs] == ["SKCK (Surat Keterangan Catatan",
-                                                                "Daftar layanan"]
+    assert [decode(d).lines[3].text for d in printer.jobs] == [
+        "SKCK (Surat Keterangan Catatan",
+        "Daftar layanan",
+    ]
     assert spool.pending() == []
     status = read_status(config, "printer")
     assert status["ok"] is True and status["details"]["state"] == READY
@@ -118,7 +125,9 @@ def test_out_of_paper_waits(parts, config):
     worker.submit(Job(kind="index"))
     assert not worker.step(wait=0)
     assert states[-1] == NO_PAPER
-    assert read_status(config, "printer")["summary"].startswith("Printer is out of paper: load a new roll.")
+    assert read_status(config, "printer")["summary"].startswith(
+        "Printer is out of paper: load a new roll."
+    )
     printer.paper_out = False
     clock.now += 2
     assert worker.step(wait=0)

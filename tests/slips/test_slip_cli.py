@@ -25,7 +25,9 @@ def test_every_service_slip_file(bundled_catalog, tmp_path):
         for requirement in service.requirements:
             needle = to_printable(requirement.document).split()
             assert any(words[i : i + len(needle)] == needle for i in range(len(words))), (
-                service.id, requirement.document)
+                service.id,
+                requirement.document,
+            )
         assert max(len(line) for line in decoded.text) <= 32, service.id
         assert decoded.qr_payloads() == [f"http://10.42.0.1/layanan/{service.id}"]
         assert decoded.cut_at_end

@@ -12,8 +12,14 @@ from tests.escpos_decode import decode
 
 @pytest.fixture
 def hall_config(tmp_path):
-    return load_config(env={}, overrides={"state_dir": str(tmp_path), "portal_address": "10.42.0.1",
-                                          "public_url": "https://layanan.kemlagi.example"})
+    return load_config(
+        env={},
+        overrides={
+            "state_dir": str(tmp_path),
+            "portal_address": "10.42.0.1",
+            "public_url": "https://layanan.kemlagi.example",
+        },
+    )
 
 
 @pytest.mark.parametrize("width", [58, 80])
@@ -24,7 +30,9 @@ def test_decoded_bytes_are_the_layout(bundled_catalog, hall_config, width):
     assert decoded.text == slip.lines
     assert all(len(line) <= COLUMNS[width] for line in decoded.text)
     for requirement in service.requirements:
-        assert any(line.startswith("[ ] " + requirement.document.split()[0]) for line in decoded.text)
+        assert any(
+            line.startswith("[ ] " + requirement.document.split()[0]) for line in decoded.text
+        )
     assert decoded.qr_payloads() == [
         "http://10.42.0.1/layanan/akta-kelahiran",
         "https://layanan.kemlagi.example/layanan/akta-kelahiran",
@@ -80,8 +88,9 @@ def test_index_slip_bytes(bundled_catalog, hall_config):
 
 def test_render_onto_a_dummy_printer(bundled_catalog, hall_config):
     """The renderer speaks to any python-escpos printer object, e.g. Dummy."""
-    dummy = escpos_module().Dummy(profile="POS-5890",
-                                  magic_encode_args={"disabled": True, "encoding": "CP437"})
+    dummy = escpos_module().Dummy(
+        profile="POS-5890", magic_encode_args={"disabled": True, "encoding": "CP437"}
+    )
     slip = service_slip(bundled_catalog, bundled_catalog.service("sktm"), hall_config)
     render(slip, dummy)
     assert dummy.output.startswith(b"\x1b@")

@@ -23,8 +23,14 @@ from kiosk.slips.printable import to_printable
 
 @pytest.fixture
 def hall_config(tmp_path):
-    return load_config(env={}, overrides={"state_dir": str(tmp_path), "portal_address": "10.42.0.1",
-                                          "village": "watesprojo"})
+    return load_config(
+        env={},
+        overrides={
+            "state_dir": str(tmp_path),
+            "portal_address": "10.42.0.1",
+            "village": "watesprojo",
+        },
+    )
 
 
 def tokens(lines: list[str]) -> list[str]:
@@ -61,7 +67,7 @@ def test_wrap_keeps_words_whole_and_fits():
         lines = wrap(text, width, first="[ ] ", rest="    ")
         assert all(len(line) <= width for line in lines)
         assert tokens(lines) == ["[", "]"] + text.split()
-        assert lines[0].startswith("[ ] ") and all(l.startswith("    ") for l in lines[1:])
+        assert lines[0].startswith("[ ] ") and all(x.startswith("    ") for x in lines[1:])
 
 
 def test_a_word_longer_than_the_line_breaks_after_a_slash():
@@ -108,17 +114,23 @@ def test_paid_service_is_not_gratis(bundled_catalog, hall_config):
 def test_public_url_gives_a_second_qr(bundled_catalog, hall_config):
     config = hall_config.replace(public_url="https://layanan.kemlagi.example/")
     slip = service_slip(bundled_catalog, bundled_catalog.service("kia"), config)
-    assert slip.qr_payloads == ["http://10.42.0.1/layanan/kia",
-                                "https://layanan.kemlagi.example/layanan/kia"]
+    assert slip.qr_payloads == [
+        "http://10.42.0.1/layanan/kia",
+        "https://layanan.kemlagi.example/layanan/kia",
+    ]
 
 
 def test_unprintable_catalog_text_is_transliterated(bundled_catalog, hall_config):
     service = bundled_catalog.service("kia")
-    odd = service.__class__(**{
-        **service.__dict__,
-        "name": "KIA \u2013 \u201cKartu\u201d Anak",
-        "requirements": (Requirement(document="Akta kelahiran \u00b1 asli (caf\u00e9)", copy="asli"),),
-    })
+    odd = service.__class__(
+        **{
+            **service.__dict__,
+            "name": "KIA \u2013 \u201cKartu\u201d Anak",
+            "requirements": (
+                Requirement(document="Akta kelahiran \u00b1 asli (caf\u00e9)", copy="asli"),
+            ),
+        }
+    )
     slip = service_slip(bundled_catalog, odd, hall_config)
     text = "\n".join(slip.lines)
     assert text.isascii()

@@ -1,11 +1,11 @@
-""""Cetak di balai desa": a plain form POST over real HTTP puts a job in the spool."""
+""" "Cetak di balai desa": a plain form POST over real HTTP puts a job in the spool."""
 
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import html5lib
 import pytest
@@ -18,8 +18,9 @@ from tests.escpos_decode import decode
 
 
 def post(url):
-    request = urllib.request.Request(url, data=b"", method="POST",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    request = urllib.request.Request(
+        url, data=b"", method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, response.read().decode("utf-8")
@@ -83,7 +84,7 @@ def test_stale_status_means_the_daemon_is_gone(live_server, config, spool):
     write_status(config, "printer", "Printer ready", True, state="ready")
     path = status_dir(config) / "printer.json"
     data = json.loads(path.read_text())
-    data["updated"] = (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat()
+    data["updated"] = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
     path.write_text(json.dumps(data))
     assert post(f"{live_server.url}/cetak/kia")[0] == 503
 
@@ -105,7 +106,9 @@ def test_get_is_not_a_print(client, printer_ready, spool):
     assert spool.pending() == []
 
 
-def test_web_job_is_printed_by_the_worker(live_server, config, printer_ready, spool, bundled_catalog):
+def test_web_job_is_printed_by_the_worker(
+    live_server, config, printer_ready, spool, bundled_catalog
+):
     assert post(f"{live_server.url}/cetak/akta-kematian")[0] == 200
     printer = DummyBackend()
     worker = PrintWorker(config, printer, lambda: bundled_catalog, spool)
