@@ -61,6 +61,8 @@ class LazyGroup(click.Group):
 # Subsystem commands: name → "module:command". Add yours here.
 LAZY_COMMANDS = {
     "poster": "kiosk.posters.cli:poster",
+    "printer": "kiosk.printer.cli:printer",
+    "slip": "kiosk.printer.cli:slip",
 }
 
 
@@ -181,6 +183,9 @@ def catalog_build(directory, output, version, published):
 @click.pass_context
 def demo(ctx, port):
     """Run the demo kiosk on its embedded defaults (no configuration needed)."""
+    from .printer.daemon import start_demo_printer
+
+    start_demo_printer(get_config(None, port=port))  # same process, simulated pins
     ctx.invoke(serve, host=None, port=port, config_file=None)
 
 

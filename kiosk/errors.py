@@ -6,6 +6,7 @@ KioskError
   ReleaseInvalid(KioskError, ValueError)    a compiled release that cannot be loaded
   PrinterUnavailable(KioskError, OSError)   the printer cannot be opened or written
   SyncError(KioskError)                     a catalog update was refused or failed
+  SpoolJobInvalid(KioskError, ValueError)   a print job file that cannot be printed (moved aside)
 
 The web shows residents a friendly Indonesian page; the CLI prints ``Error: <message>``.
 """
@@ -38,3 +39,7 @@ class PrinterUnavailable(KioskError, OSError):
 
 class SyncError(KioskError):
     """A catalog update could not be accepted; the kiosk keeps its last good catalog."""
+
+
+class SpoolJobInvalid(KioskError, ValueError):
+    """A print job in the spool folder is damaged or names an unknown service."""

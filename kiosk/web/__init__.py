@@ -11,6 +11,7 @@ from flask import Flask
 from ..config import Config, load_config
 from .front import FrontDoor
 from .portal import Portal
+from .printing import printing
 from .source import SiteSource
 from .views import residents
 
@@ -39,5 +40,6 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     app.extensions["kiosk.portal"] = portal
 
     app.register_blueprint(residents)
+    app.register_blueprint(printing)
     app.wsgi_app = FrontDoor(app.wsgi_app, source, portal)  # type: ignore[method-assign]
     return app
