@@ -112,9 +112,12 @@ def test_led_patterns(mock_pins):
         return [s.state for s in pin.states].count(True)
 
     try:
-        assert switches_on_during("ready", 0.45) == 1 and led.led.is_lit
-        assert switches_on_during("missing", 0.45) >= 2
-        assert switches_on_during("printing", 0.45) == 1
+        # Generous windows: the blink thread may be starved on a loaded CI machine.
+        assert switches_on_during("ready", 0.3) == 1 and led.led.is_lit
+        fast = switches_on_during("missing", 1.0)  # 0.1 s on/off: ~5 flashes
+        slow = switches_on_during("printing", 1.0)  # 0.5 s on/off: 1-2 flashes
+        assert fast >= 3, fast
+        assert 1 <= slow <= 2, slow
         led.show("stopped")
         assert not led.led.is_lit
     finally:
