@@ -31,8 +31,12 @@ def write_village(village, catalog: Catalog, config: Config, output_dir: Path) -
     """Write one village's PDF, SVG, PNG and social PNG; → a line of what was made."""
     poster = poster_layout(village, catalog, config)
     social = social_layout(village, catalog, config)
-    names = [f"{village.id}.pdf", f"{village.id}.svg", f"{village.id}.png",
-             f"{village.id}-social.png"]
+    names = [
+        f"{village.id}.pdf",
+        f"{village.id}.svg",
+        f"{village.id}.png",
+        f"{village.id}-social.png",
+    ]
     write_pdf(poster, output_dir / names[0])
     write_svg(poster, output_dir / names[1])
     write_png(poster, output_dir / names[2])
@@ -48,13 +52,27 @@ def write_village(village, catalog: Catalog, config: Config, output_dir: Path) -
 
 
 @click.command("poster")
-@click.option("--village", "village_name", default=None,
-              help="Village id or name (default: the kiosk's own village).")
+@click.option(
+    "--village",
+    "village_name",
+    default=None,
+    help="Village id or name (default: the kiosk's own village).",
+)
 @click.option("--all", "all_villages", is_flag=True, help="Every village in the catalog.")
-@click.option("--output-dir", default="posters", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Where to write the files.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
-              help="The hall's settings (TOML). Default: $KIOSK_CONFIG or /etc/kiosk/kiosk.toml.")
+@click.option(
+    "--output-dir",
+    default="posters",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the files.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The hall's settings (TOML). Default: $KIOSK_CONFIG or /etc/kiosk/kiosk.toml.",
+)
 def poster(village_name, all_villages, output_dir, config_file):
     """Make QR posters (A4 PDF, SVG, PNG) and a square social image per village.
 
@@ -80,11 +98,14 @@ def poster(village_name, all_villages, output_dir, config_file):
             raise click.BadParameter(str(exc), param_hint="--village") from None
 
     if not config.portal_address:
-        click.echo("note: portal_address is not set; the posters use the hotspot's usual "
-                   "address 10.42.0.1")
+        click.echo(
+            "note: portal_address is not set; the posters use the hotspot's usual address 10.42.0.1"
+        )
     if catalog.head_office.placeholder:
-        click.echo(f"note: the catalog's {catalog.head_office.name} still has placeholder "
-                   "contacts ([Diisi kecamatan]); fill catalog/offices.yaml before printing")
+        click.echo(
+            f"note: the catalog's {catalog.head_office.name} still has placeholder "
+            "contacts ([Diisi kecamatan]); fill catalog/offices.yaml before printing"
+        )
     output_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     for village in villages:
@@ -95,6 +116,8 @@ def poster(village_name, all_villages, output_dir, config_file):
         except KioskError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo("\n".join(lines))
-    click.echo(f"wrote {4 * len(villages)} files for {len(villages)} "
-               f"village{'s' if len(villages) != 1 else ''} to {output_dir} "
-               f"in {time.monotonic() - started:.1f} s")
+    click.echo(
+        f"wrote {4 * len(villages)} files for {len(villages)} "
+        f"village{'s' if len(villages) != 1 else ''} to {output_dir} "
+        f"in {time.monotonic() - started:.1f} s"
+    )

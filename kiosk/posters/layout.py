@@ -204,8 +204,18 @@ class _Flow:
     def __init__(self, elements: list):
         self.elements = elements
 
-    def lines(self, lines, x, top, size, bold=False, color=INK, anchor="start", max_width=0.0,
-              leading=1.22):
+    def lines(
+        self,
+        lines,
+        x,
+        top,
+        size,
+        bold=False,
+        color=INK,
+        anchor="start",
+        max_width=0.0,
+        leading=1.22,
+    ):
         size_mm = size * PT_MM
         for line in lines:
             self.elements.append(
@@ -214,8 +224,19 @@ class _Flow:
             top += size_mm * leading
         return top
 
-    def fitted(self, text, x, top, width, max_size, min_size, max_lines=1, bold=False,
-               color=INK, anchor="start"):
+    def fitted(
+        self,
+        text,
+        x,
+        top,
+        width,
+        max_size,
+        min_size,
+        max_lines=1,
+        bold=False,
+        color=INK,
+        anchor="start",
+    ):
         size, lines = fit(text, bold, width, max_size, min_size, max_lines)
         return self.lines(lines, x, top, size, bold, color, anchor, width)
 
@@ -240,10 +261,20 @@ def _a4_elements(data: PosterData, small: float) -> tuple[list, float]:
     header = Rect(0, 0, width, 0, ACCENT)
     elements.append(header)
     y = flow.lines([T.KIOSK_LABEL], margin, 9, 11, True, WHITE, max_width=inner)
-    y = flow.fitted(T.TITLE.format(desa=data.village.name), margin, y + 1, inner, 36, 18, 2,
-                    True, WHITE)
-    y = flow.fitted(T.PLACE.format(kecamatan=data.kecamatan, kabupaten=data.kabupaten),
-                    margin, y, inner, 14, 9, 2, False, WHITE)
+    y = flow.fitted(
+        T.TITLE.format(desa=data.village.name), margin, y + 1, inner, 36, 18, 2, True, WHITE
+    )
+    y = flow.fitted(
+        T.PLACE.format(kecamatan=data.kecamatan, kabupaten=data.kabupaten),
+        margin,
+        y,
+        inner,
+        14,
+        9,
+        2,
+        False,
+        WHITE,
+    )
     elements[elements.index(header)] = Rect(0, 0, width, y + 4, ACCENT)
     y = flow.fitted(T.ONE_LINER, width / 2, y + 9, inner, 17, 10, 2, True, ACCENT, "middle")
 
@@ -255,11 +286,26 @@ def _a4_elements(data: PosterData, small: float) -> tuple[list, float]:
     bottoms = []
     panels = []
     steps = (
-        ("1", T.STEP1_HEADING, T.STEP1_HINT, wifi_payload(data.ssid, data.password), "wifi",
-         T.SSID_LABEL, data.ssid,
-         T.PASSWORD_LABEL.format(password=data.password) if data.password else T.NO_PASSWORD),
-        ("2", T.STEP2_HEADING, T.STEP2_HINT, data.portal_url, "portal",
-         T.ADDRESS_LABEL, data.address, ""),
+        (
+            "1",
+            T.STEP1_HEADING,
+            T.STEP1_HINT,
+            wifi_payload(data.ssid, data.password),
+            "wifi",
+            T.SSID_LABEL,
+            data.ssid,
+            T.PASSWORD_LABEL.format(password=data.password) if data.password else T.NO_PASSWORD,
+        ),
+        (
+            "2",
+            T.STEP2_HEADING,
+            T.STEP2_HINT,
+            data.portal_url,
+            "portal",
+            T.ADDRESS_LABEL,
+            data.address,
+            "",
+        ),
     )
     for i, (number, heading, hint, payload, role, label, value, extra) in enumerate(steps):
         x = margin + i * (col + gap)
@@ -276,8 +322,7 @@ def _a4_elements(data: PosterData, small: float) -> tuple[list, float]:
         cy = flow.lines([label], x + col / 2, cy, 10, False, INK, "middle", col - 8)
         cy = flow.fitted(value, x + col / 2, cy, col - 8, 24, 11, 2, True, INK, "middle")
         if extra:
-            cy = flow.fitted(extra, x + col / 2, cy + 0.5, col - 8, 13, 9, 2, True, INK,
-                             "middle")
+            cy = flow.fitted(extra, x + col / 2, cy + 0.5, col - 8, 13, 9, 2, True, INK, "middle")
         bottoms.append(cy + 3)
     panel_bottom = max(bottoms)
     for i, at in enumerate(panels):
@@ -305,8 +350,9 @@ def _a4_elements(data: PosterData, small: float) -> tuple[list, float]:
     # The kecamatan's contacts and the complaint channels.
     y += 5
     elements.append(Rect(margin, y, inner, 0.4, ACCENT))
-    y = flow.lines([T.CONTACT_HEADING], margin, y + 2.5, 11.5 - small, True, ACCENT,
-                   max_width=inner)
+    y = flow.lines(
+        [T.CONTACT_HEADING], margin, y + 2.5, 11.5 - small, True, ACCENT, max_width=inner
+    )
     for n, line in enumerate(data.contacts):
         y = flow.wrapped(line, margin, y + 0.3, inner, 9.5 - small * 0.6, bold=n == 0)
     return elements, y
@@ -343,14 +389,28 @@ def social_layout(village: Village, catalog: Catalog, config: Config) -> Poster:
     header = len(elements)
     elements.append(None)
     y = flow.fitted(T.TITLE.format(desa=village.name), margin, 6, inner, 30, 14, 2, True, WHITE)
-    y = flow.fitted(T.PLACE.format(kecamatan=data.kecamatan, kabupaten=data.kabupaten),
-                    margin, y, inner, 12, 8, 1, False, WHITE)
+    y = flow.fitted(
+        T.PLACE.format(kecamatan=data.kecamatan, kabupaten=data.kabupaten),
+        margin,
+        y,
+        inner,
+        12,
+        8,
+        1,
+        False,
+        WHITE,
+    )
     elements[header] = Rect(0, 0, width, y + 3, ACCENT)
     y = flow.fitted(T.ONE_LINER, width / 2, y + 7, inner, 15, 8, 2, True, ACCENT, "middle")
 
     steps = [
-        (T.SOCIAL_STEP1, wifi_payload(data.ssid, data.password), "wifi", data.ssid,
-         T.PASSWORD_LABEL.format(password=data.password) if data.password else T.NO_PASSWORD),
+        (
+            T.SOCIAL_STEP1,
+            wifi_payload(data.ssid, data.password),
+            "wifi",
+            data.ssid,
+            T.PASSWORD_LABEL.format(password=data.password) if data.password else T.NO_PASSWORD,
+        ),
         (T.SOCIAL_STEP2, data.portal_url, "portal", data.address, ""),
     ]
     if data.public_url:

@@ -19,7 +19,7 @@ def escape_wifi(value: str) -> str:
 def check_wifi(ssid: str, password: str) -> None:
     """Refuse a name or password no phone could join, before it is printed on a wall."""
     if not ssid:
-        raise ConfigError("ssid is empty: set the hotspot's Wi-Fi name (ssid = \"...\")")
+        raise ConfigError('ssid is empty: set the hotspot\'s Wi-Fi name (ssid = "...")')
     if len(ssid.encode("utf-8")) > 32:
         raise ConfigError(
             f"ssid {ssid!r} is {len(ssid.encode('utf-8'))} bytes; Wi-Fi names are at most "

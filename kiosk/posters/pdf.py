@@ -43,7 +43,10 @@ def _circle(cx: float, cy: float, r: float) -> str:
     """A closed circle path from four Bézier quarters, counter-clockwise from 3 o'clock."""
     k = r * KAPPA
     quarters = (
-        (r, k, k, r, 0, r), (-k, r, -r, k, -r, 0), (-r, -k, -k, -r, 0, -r), (k, -r, r, -k, r, 0)
+        (r, k, k, r, 0, r),
+        (-k, r, -r, k, -r, 0),
+        (-r, -k, -k, -r, 0, -r),
+        (k, -r, r, -k, r, 0),
     )
     path = [f"{_num(cx + r)} {_num(cy)} m"]
     for x1, y1, x2, y2, x3, y3 in quarters:
@@ -61,8 +64,10 @@ def _content(poster: Poster) -> str:
 
     for e in poster.elements:
         if isinstance(e, Rect):
-            ops.append(f"{_rgb(e.color)} rg {_num(e.x * MM)} {_num(y(e.y + e.h))} "
-                       f"{_num(e.w * MM)} {_num(e.h * MM)} re f")
+            ops.append(
+                f"{_rgb(e.color)} rg {_num(e.x * MM)} {_num(y(e.y + e.h))} "
+                f"{_num(e.w * MM)} {_num(e.h * MM)} re f"
+            )
         elif isinstance(e, Circle):
             ops.append(f"{_rgb(e.color)} rg " + _circle(e.cx * MM, y(e.cy), e.r * MM) + " f")
         elif isinstance(e, QR):
@@ -72,13 +77,17 @@ def _content(poster: Poster) -> str:
                 top = e.y + (row_no + QUIET_ZONE) * m
                 for start, length in runs(row):
                     left = e.x + (start + QUIET_ZONE) * m
-                    parts.append(f"{_num(left * MM)} {_num(y(top + m))} "
-                                 f"{_num(length * m * MM)} {_num(m * MM)} re")
+                    parts.append(
+                        f"{_num(left * MM)} {_num(y(top + m))} "
+                        f"{_num(length * m * MM)} {_num(m * MM)} re"
+                    )
             ops.append("\n".join(parts) + " f")
         elif isinstance(e, Text):
             font = "F2" if e.bold else "F1"
-            ops.append(f"BT /{font} {_num(e.size)} Tf {_rgb(e.color)} rg "
-                       f"1 0 0 1 {_num(e.left * MM)} {_num(y(e.y))} Tm {_pdf_string(e.text)} Tj ET")
+            ops.append(
+                f"BT /{font} {_num(e.size)} Tf {_rgb(e.color)} rg "
+                f"1 0 0 1 {_num(e.left * MM)} {_num(y(e.y))} Tm {_pdf_string(e.text)} Tj ET"
+            )
     return "\n".join(ops) + "\n"
 
 
@@ -94,10 +103,13 @@ def pdf_bytes(poster: Poster) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {_num(width)} {_num(height)}] "
-         "/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> /Contents 4 0 R >>").encode(),
+        (
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {_num(width)} {_num(height)}] "
+            "/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> /Contents 4 0 R >>"
+        ).encode(),
         f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode()
-        + stream + b"\nendstream",
+        + stream
+        + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
         f"<< /Title {_text_string(title)} /Producer (Pelita Kiosk) >>".encode(),
@@ -110,8 +122,10 @@ def pdf_bytes(poster: Poster) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
-            f"startxref\n{xref}\n%%EOF\n").encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
+        f"startxref\n{xref}\n%%EOF\n"
+    ).encode()
     return bytes(out)
 
 

@@ -58,8 +58,10 @@ def render(poster: Poster, scale: float | None = None) -> Image.Image:
             x1, y1 = max(x0, round((e.x + e.w) * k) - 1), max(y0, round((e.y + e.h) * k) - 1)
             draw.rectangle((x0, y0, x1, y1), fill=e.color)
         elif isinstance(e, Circle):
-            draw.ellipse(((e.cx - e.r) * k, (e.cy - e.r) * k, (e.cx + e.r) * k,
-                          (e.cy + e.r) * k), fill=e.color)
+            draw.ellipse(
+                ((e.cx - e.r) * k, (e.cy - e.r) * k, (e.cx + e.r) * k, (e.cy + e.r) * k),
+                fill=e.color,
+            )
         elif isinstance(e, QR):
             _draw_qr(draw, e, k)
         elif isinstance(e, Text):

@@ -33,11 +33,12 @@ def svg_text(poster: Poster) -> str:
     ]
     for e in poster.elements:
         if isinstance(e, Rect):
-            out.append(f'<rect x="{_n(e.x)}" y="{_n(e.y)}" width="{_n(e.w)}" '
-                       f'height="{_n(e.h)}" fill="{e.color}"/>')
+            out.append(
+                f'<rect x="{_n(e.x)}" y="{_n(e.y)}" width="{_n(e.w)}" '
+                f'height="{_n(e.h)}" fill="{e.color}"/>'
+            )
         elif isinstance(e, Circle):
-            out.append(f'<circle cx="{_n(e.cx)}" cy="{_n(e.cy)}" r="{_n(e.r)}" '
-                       f'fill="{e.color}"/>')
+            out.append(f'<circle cx="{_n(e.cx)}" cy="{_n(e.cy)}" r="{_n(e.r)}" fill="{e.color}"/>')
         elif isinstance(e, QR):
             m = e.module_mm
             d = []
@@ -45,18 +46,21 @@ def svg_text(poster: Poster) -> str:
                 top = e.y + (row_no + QUIET_ZONE) * m
                 for start, length in runs(row):
                     left = e.x + (start + QUIET_ZONE) * m
-                    d.append(f"M{_n(left)} {_n(top)}h{_n(length * m)}v{_n(m)}"
-                             f"h{_n(-length * m)}z")
-            out.append(f'<path class="qr-{e.role}" data-payload={quoteattr(e.payload)} '
-                       f'fill="#000000" d="{"".join(d)}"/>')
+                    d.append(f"M{_n(left)} {_n(top)}h{_n(length * m)}v{_n(m)}h{_n(-length * m)}z")
+            out.append(
+                f'<path class="qr-{e.role}" data-payload={quoteattr(e.payload)} '
+                f'fill="#000000" d="{"".join(d)}"/>'
+            )
         elif isinstance(e, Text):
             anchor = ' text-anchor="middle"' if e.anchor == "middle" else ""
             weight = ' font-weight="bold"' if e.bold else ""
             length = ""
             if e.max_width and len(e.text) > 1:
                 length = f' textLength="{_n(e.width)}" lengthAdjust="spacingAndGlyphs"'
-            out.append(f'<text x="{_n(e.x)}" y="{_n(e.y)}" font-size="{_n(e.size * PT_MM)}"'
-                       f'{weight}{anchor} fill="{e.color}"{length}>{escape(e.text)}</text>')
+            out.append(
+                f'<text x="{_n(e.x)}" y="{_n(e.y)}" font-size="{_n(e.size * PT_MM)}"'
+                f'{weight}{anchor} fill="{e.color}"{length}>{escape(e.text)}</text>'
+            )
     out.append("</svg>\n")
     return "\n".join(out)
 

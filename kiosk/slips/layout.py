@@ -133,10 +133,8 @@ def _first_sentence(text: str) -> str:
 
 
 def _header(b: _Builder, catalog: Catalog, config: Config) -> None:
-    village = catalog.village(config.village)
-    village_name = village.name if village else config.village.replace("-", " ").title()
     b.para(T.KECAMATAN.format(name=catalog.kecamatan.upper()), bold=True, center=True)
-    b.para(T.BALAI_DESA.format(name=village_name), center=True)
+    b.para(T.BALAI_DESA.format(name=catalog.kiosk_village(config.village).name), center=True)
     b.rule("=")
 
 
@@ -212,12 +210,17 @@ def service_slip(
     if not service.review.confirmed:
         b.para(T.NOT_CONFIRMED)
     b.rule()
-    _links(b, config, service_url(config, service.id), public_service_url(config, service.id))
+    _links(
+        b, catalog, config, service_url(config, service.id), public_service_url(config, service.id)
+    )
     return Slip(service.id, width, tuple(b.items))
 
 
-def _links(b: _Builder, config: Config, kiosk_url: str, public_url: str | None) -> None:
-    b.para(T.SCAN_KIOSK.format(ssid=config.ssid), center=True)
+def _links(
+    b: _Builder, catalog: Catalog, config: Config, kiosk_url: str, public_url: str | None
+) -> None:
+    ssid = config.ssid_for(catalog.kiosk_village(config.village).name)
+    b.para(T.SCAN_KIOSK.format(ssid=ssid), center=True)
     b.qr(kiosk_url)
     b.para(kiosk_url, center=True)
     if public_url:
@@ -246,7 +249,7 @@ def index_slip(catalog: Catalog, config: Config, paper_width: int | None = None)
     b.para(T.INDEX_HINT)
     b.rule()
     public = f"{config.public_url.rstrip('/')}/" if config.public_url else None
-    _links(b, config, config.portal_url, public)
+    _links(b, catalog, config, config.portal_url, public)
     return Slip("index", width, tuple(b.items))
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..catalog.model import Catalog, Village
+from ..catalog.model import Catalog
 from ..catalog.search import SearchIndex, normalize
 from ..config import Config
 from ..indonesian import format_date, format_fee, requirement_detail
@@ -73,9 +73,7 @@ class Site:
         self.config = config
         self.env = env or make_environment()
         self.index = SearchIndex(catalog)
-        village = catalog.village(config.village) or Village(
-            id=config.village, name=config.village.replace("-", " ").title()
-        )
+        village = catalog.kiosk_village(config.village)
         self.context = {
             "catalog": catalog,
             "village": village,
