@@ -6,6 +6,7 @@ Subsystems add their commands in their own modules and register them here.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import socket
@@ -33,12 +34,40 @@ config_option = click.option(
 
 def get_config(config_file, **overrides):
     try:
-        return load_config(config_file, overrides={k: v for k, v in overrides.items() if v is not None})
+        return load_config(
+            config_file, overrides={k: v for k, v in overrides.items() if v is not None}
+        )
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A group whose subsystem commands are imported only when used, so that
+    ``kiosk serve`` does not pay for Pillow, TUF or GPIO libraries at start-up."""
+
+    def __init__(self, *args, lazy_commands: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands or {}
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))
+
+    def get_command(self, ctx, name):
+        if name in self.lazy_commands:
+            module, attr = self.lazy_commands[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+# Subsystem commands: name → "module:command". Add yours here.
+LAZY_COMMANDS = {
+    "poster": "kiosk.posters.cli:poster",
+    "printer": "kiosk.printer.cli:printer",
+    "slip": "kiosk.printer.cli:slip",
+}
+
+
+@click.group(cls=LazyGroup, lazy_commands=LAZY_COMMANDS)
 @click.version_option(__version__, prog_name="kiosk")
 @click.option("-v", "--verbose", is_flag=True, help="Log more.")
 def main(verbose: bool) -> None:
@@ -77,9 +106,16 @@ def serve(host, port, config_file):
         raise click.ClickException(str(exc)) from None
     sockets = systemd_sockets()
     where = "systemd socket" if sockets else f"http://{config.host}:{config.port}/"
-    click.echo(f"Pelita Kiosk serving {where} (portal {config.portal_url}, config: {config.source})")
-    options = dict(threads=config.web_threads, ident="pelita-kiosk", channel_timeout=30,
-                   connection_limit=200, cleanup_interval=10)
+    click.echo(
+        f"Pelita Kiosk serving {where} (portal {config.portal_url}, config: {config.source})"
+    )
+    options = dict(
+        threads=config.web_threads,
+        ident="pelita-kiosk",
+        channel_timeout=30,
+        connection_limit=200,
+        cleanup_interval=10,
+    )
     if sockets:
         waitress.serve(app, sockets=sockets, **options)
     else:
@@ -102,7 +138,9 @@ def catalog_check(directory):
     if problems:
         for problem in problems:
             click.echo(str(problem))
-        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {directory}", err=True)
+        click.echo(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {directory}", err=True
+        )
         sys.exit(1)
     click.echo(
         f"{directory}: OK — {len(result.services)} services, {len(result.villages)} villages, "
@@ -112,11 +150,20 @@ def catalog_check(directory):
 
 @catalog.command("build")
 @click.argument("directory", default="catalog", type=click.Path(file_okay=False))
-@click.option("--output", "-o", type=click.Path(dir_okay=False), required=True,
-              help="Where to write the release JSON.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="Where to write the release JSON.",
+)
 @click.option("--version", "version", type=int, default=0, help="Release version number.")
-@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Release date (default: newest review date).")
+@click.option(
+    "--published",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Release date (default: newest review date).",
+)
 def catalog_build(directory, output, version, published):
     """Compile a catalog folder into a release JSON file."""
     from .fsutil import atomic_write_bytes
@@ -137,6 +184,9 @@ def catalog_build(directory, output, version, published):
 @click.pass_context
 def demo(ctx, port):
     """Run the demo kiosk on its embedded defaults (no configuration needed)."""
+    from .printer.daemon import start_demo_printer
+
+    start_demo_printer(get_config(None, port=port))  # same process, simulated pins
     ctx.invoke(serve, host=None, port=port, config_file=None)
 
 
@@ -151,11 +201,31 @@ def status(config_file):
     click.echo(f"config: {config.source}; state folder: {config.state_path}")
     try:
         catalog = SiteSource(config).site.catalog
-        click.echo(f"catalog: version {catalog.version}, updated {catalog.updated.isoformat()}, "
-                   f"{len(catalog.services)} services")
+        click.echo(
+            f"catalog: version {catalog.version}, updated {catalog.updated.isoformat()}, "
+            f"{len(catalog.services)} services"
+        )
     except KioskError as exc:
         click.echo(f"catalog: cannot be loaded: {exc}")
     click.echo(format_status(all_statuses(config)))
+
+
+@main.command()
+@config_option
+def doctor(config_file):
+    """Self-test: hotspot, portal, catalog, printer, sync (✓/✗, in Indonesian)."""
+    from .doctor import run_checks
+    from .status import all_statuses, format_status
+
+    config = get_config(config_file)
+    checks = run_checks(config)
+    for check in checks:
+        click.echo(str(check))
+    click.echo("")
+    click.echo(f"config: {config.source}; state: {config.state_path}")
+    click.echo(format_status(all_statuses(config)))
+    if not all(c.ok for c in checks):
+        sys.exit(1)
 
 
 main.add_command(hub)

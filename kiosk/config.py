@@ -77,7 +77,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting("web_threads", 4, "Worker threads of the web server.", int),
-    Setting("ssid", "Pelita Kiosk", "Wi-Fi name (SSID) of the kiosk's hotspot.", str),
+    Setting(
+        "ssid",
+        "Info Desa {desa}",
+        "Wi-Fi name (SSID) of the kiosk's hotspot. On posters, {desa} stands for the "
+        "village's name (and on the site); the default gives every village its own Wi-Fi name.",
+        str,
+    ),
     Setting("wifi_password", "", "Wi-Fi password (WPA2); empty for an open hotspot.", str),
     Setting("hub_url", "", "URL of the kecamatan's catalog hub (TUF repository).", str),
     Setting(
@@ -123,6 +129,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+_KINDS = {int: "a whole number", str: "text", list: "a list", dict: "a table"}
 
 
 @dataclass(frozen=True)
@@ -139,7 +146,7 @@ class Config:
     catalog_release: str = ""
     captive_success_minutes: int = 60
     web_threads: int = 4
-    ssid: str = "Pelita Kiosk"
+    ssid: str = "Info Desa {desa}"
     wifi_password: str = ""
     hub_url: str = ""
     trust_root: str = ""
@@ -171,6 +178,10 @@ class Config:
             return Path(self.state_dir)
         return Path(tempfile.gettempdir()) / f"pelita-kiosk-{os.getuid()}"
 
+    def ssid_for(self, village_name: str) -> str:
+        """The Wi-Fi name of a village's kiosk: ``{desa}`` in ``ssid`` is the village."""
+        return self.ssid.replace("{desa}", village_name)
+
     def replace(self, **changes) -> Config:
         return dataclasses.replace(self, **changes)
 
@@ -191,9 +202,7 @@ def _coerce(setting: Setting, value: Any, where: str) -> Any:
                 return {"type": value}
             raise ConfigError(f"{where}: {setting.name} must be JSON, not {value!r}") from None
     if setting.type is int and isinstance(value, bool) or not isinstance(value, setting.type):
-        raise ConfigError(
-            f"{where}: {setting.name} must be a {setting.type.__name__}, not {value!r}"
-        )
+        raise ConfigError(f"{where}: {setting.name} must be {_KINDS[setting.type]}, not {value!r}")
     return value
 
 

@@ -7,6 +7,7 @@ KioskError
   PrinterUnavailable(KioskError, OSError)   the printer cannot be opened or written
   SyncError(KioskError)                     a catalog update was refused or failed
     SyncBusy(SyncError)                     another sync holds the lock
+  SpoolJobInvalid(KioskError, ValueError)   a print job file that cannot be printed (moved aside)
 
 The web shows residents a friendly Indonesian page; the CLI prints ``Error: <message>``.
 """
@@ -39,6 +40,10 @@ class PrinterUnavailable(KioskError, OSError):
 
 class SyncError(KioskError):
     """A catalog update could not be accepted; the kiosk keeps its last good catalog."""
+
+
+class SpoolJobInvalid(KioskError, ValueError):
+    """A print job in the spool folder is damaged or names an unknown service."""
 
 
 class SyncBusy(SyncError):

@@ -9,7 +9,7 @@ and the web can show it without talking to the other daemons.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .config import Config
@@ -29,7 +29,7 @@ def write_status(config: Config, name: str, summary: str, ok: bool, **details) -
         {
             "summary": summary,
             "ok": ok,
-            "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "updated": datetime.now(UTC).isoformat(timespec="seconds"),
             "details": details,
         },
     )

@@ -61,13 +61,26 @@ class LiveServer:
 
         self.port = free_port()
         self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self._stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.port}"
 
+    def _serve(self):
+        # waitress's own run() loops until its sockets vanish; closing them from another
+        # thread races its select() (EBADF). Loop in short steps and stop in this thread.
+        from waitress import wasyncore
+
+        while not self._stopped.is_set():
+            wasyncore.loop(timeout=0.05, map=self.server._map, count=1)
+
     def stop(self):
-        self.server.close()
+        self._stopped.set()
         self.thread.join(5)
+        self.server.task_dispatcher.shutdown()
+        from waitress import wasyncore
+
+        wasyncore.close_all(self.server._map)
 
 
 @pytest.fixture
@@ -77,3 +90,19 @@ def live_server(app):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def mock_pins():
+    """gpiozero MockFactory as the pin factory, restored (and its pins freed) afterwards."""
+    from gpiozero import Device
+    from gpiozero.pins.mock import MockFactory
+
+    saved = Device.pin_factory
+    factory = MockFactory()
+    Device.pin_factory = factory
+    try:
+        yield factory
+    finally:
+        factory.reset()
+        Device.pin_factory = saved

@@ -47,7 +47,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class _NoDatesLoader(yaml.SafeLoader):
@@ -256,11 +258,9 @@ SERVICE_FIELDS: dict[str, tuple] = {
 }
 
 
-def _service(c: _Checker, value: Any, path: str) -> Service | None:
-    d = c.fields(value, path, SERVICE_FIELDS)
-    if d is None or d.keys() != SERVICE_FIELDS.keys():
-        return None
-    return Service(**d)
+def _service(c: _Checker, value: Any, path: str) -> dict:
+    """The service's fields that are valid (all of them when the service is clean)."""
+    return c.fields(value, path, SERVICE_FIELDS) or {}
 
 
 def _contact(c: _Checker, value: Any, path: str) -> Contact | None:
@@ -335,17 +335,22 @@ def _build(parts: dict[str, Any], service_items: list[tuple[str, Any]], problems
     villages = _Checker(parts["villages_file"], problems).fields(
         parts["villages"], "", {"villages": (_list_of(_village, nonempty=True), True)}
     )
-    services: list[tuple[str, Service]] = []
+    # Partial services too, so cross-references are checked even in a service
+    # that has other problems: every problem is reported in one run.
+    services: list[tuple[str, dict]] = []
     for file, data in service_items:
-        service = _service(_Checker(file, problems), data, "")
-        if service is not None:
-            services.append((file, service))
-            expected = Path(file).stem
-            if file.endswith(".yaml") and service.id != expected:
-                problems.append(
-                    Problem(file, "id", f"is {service.id!r} but the file is named "
-                            f"{expected}.yaml; make them the same")
+        fields = _service(_Checker(file, problems), data, "")
+        services.append((file, fields))
+        expected = Path(file).stem
+        if file.endswith(".yaml") and "id" in fields and fields["id"] != expected:
+            problems.append(
+                Problem(
+                    file,
+                    "id",
+                    f"is {fields['id']!r} but the file is named "
+                    f"{expected}.yaml; make them the same",
                 )
+            )
 
     meta = meta or {}
     offices = offices or {}
@@ -355,23 +360,46 @@ def _build(parts: dict[str, Any], service_items: list[tuple[str, Any]], problems
     _unique(villages.get("villages", ()), parts["villages_file"], "villages", problems)
 
     if "main_office" in offices and offices["main_office"] not in office_ids:
-        problems.append(Problem(parts["offices_file"], "main_office",
-                                f"{offices['main_office']!r} is not an office listed below"))
+        problems.append(
+            Problem(
+                parts["offices_file"],
+                "main_office",
+                f"{offices['main_office']!r} is not an office listed below",
+            )
+        )
     seen: dict[str, str] = {}
     for file, s in services:
-        if s.id in seen:
-            problems.append(Problem(file, "id", f"duplicate id {s.id!r}: also used in {seen[s.id]}"))
-        seen.setdefault(s.id, file)
-        if category_ids and s.category not in category_ids:
-            problems.append(Problem(file, "category", f"unknown category {s.category!r} "
-                                    f"(known: {', '.join(category_ids)})"))
-        if office_ids and s.served_by not in office_ids:
-            problems.append(Problem(file, "served_by", f"unknown office {s.served_by!r} "
-                                    f"(known: {', '.join(office_ids)})"))
-        for i, step in enumerate(s.steps):
+        if "id" in s and s["id"] in seen:
+            problems.append(
+                Problem(file, "id", f"duplicate id {s['id']!r}: also used in {seen[s['id']]}")
+            )
+        if "id" in s:
+            seen.setdefault(s["id"], file)
+        if category_ids and "category" in s and s["category"] not in category_ids:
+            problems.append(
+                Problem(
+                    file,
+                    "category",
+                    f"unknown category {s['category']!r} (known: {', '.join(category_ids)})",
+                )
+            )
+        if office_ids and "served_by" in s and s["served_by"] not in office_ids:
+            problems.append(
+                Problem(
+                    file,
+                    "served_by",
+                    f"unknown office {s['served_by']!r} (known: {', '.join(office_ids)})",
+                )
+            )
+        for i, step in enumerate(s.get("steps", ())):
             if office_ids and step.at not in office_ids:
-                problems.append(Problem(file, f"steps[{i}].at", f"unknown office {step.at!r} "
-                                        f"(known: {', '.join(office_ids)})"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"steps[{i}].at",
+                        f"unknown office {step.at!r} (known: {', '.join(office_ids)})",
+                    )
+                )
     if not service_items:
         problems.append(Problem(parts["services_where"], "", "no services found"))
     if problems:
@@ -385,7 +413,7 @@ def _build(parts: dict[str, Any], service_items: list[tuple[str, Any]], problems
         main_office=offices["main_office"],
         complaints=offices["complaints"],
         villages=villages["villages"],
-        services=tuple(sorted((s for _, s in services), key=lambda s: s.id)),
+        services=tuple(sorted((Service(**s) for _, s in services), key=lambda s: s.id)),
     )
 
 
@@ -436,14 +464,12 @@ def check_catalog_dir(root: str | Path) -> tuple[Catalog | None, list[Problem]]:
         if data is not None:
             items.append((str(path.relative_to(root)), data))
     syntax_problems = list(problems)
-    catalog = _build(
-        {k: (v if v is not None else {}) for k, v in parts.items()}, items, problems
-    )
+    catalog = _build({k: (v if v is not None else {}) for k, v in parts.items()}, items, problems)
     if syntax_problems:
         # A file that failed to parse also shows up as "missing" fields; keep only the cause.
         broken = {p.file for p in syntax_problems}
         problems[:] = syntax_problems + [
-            p for p in problems[len(syntax_problems):] if p.file not in broken
+            p for p in problems[len(syntax_problems) :] if p.file not in broken
         ]
         catalog = None
     return catalog, problems

@@ -136,6 +136,13 @@ class Catalog:
     def village(self, village_id: str) -> Village | None:
         return self._index["village"].get(village_id)
 
+    def kiosk_village(self, village_id: str) -> Village:
+        """The village a kiosk stands in; a made-up one (named from the id) when the
+        catalog does not list it, so a typo in the settings never stops the site."""
+        return self.village(village_id) or Village(
+            id=village_id, name=village_id.replace("-", " ").title()
+        )
+
     @property
     def head_office(self) -> Office:
         return self._index["office"][self.main_office]

@@ -50,9 +50,9 @@ def build_release(catalog: Catalog, version: int, published: date) -> bytes:
         "published": published.isoformat(),
         "catalog": catalog_to_data(catalog),
     }
-    return json.dumps(
-        document, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    ).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 def parse_release(data: bytes, name: str = "catalog.json") -> Catalog:
@@ -61,10 +61,11 @@ def parse_release(data: bytes, name: str = "catalog.json") -> Catalog:
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReleaseInvalid(f"{name}: not a valid catalog release ({exc})") from None
-    if not isinstance(document, dict) or document.get("format") != RELEASE_FORMAT:
+    found = document.get("format") if isinstance(document, dict) else None
+    if found != RELEASE_FORMAT:
         raise ReleaseInvalid(
-            f"{name}: unknown release format {document.get('format') if isinstance(document, dict) else None!r}"
-            f" (this kiosk reads format {RELEASE_FORMAT}); update the kiosk software"
+            f"{name}: unknown release format {found!r} (this kiosk reads format "
+            f"{RELEASE_FORMAT}); update the kiosk software"
         )
     version = document.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:

@@ -11,8 +11,10 @@ from flask import Flask
 from ..config import Config, load_config
 from .front import FrontDoor
 from .portal import Portal
+from .printing import printing
 from .source import SiteSource
 from .views import residents
+
 
 def create_app(config: Config | None = None, test_config: dict | None = None) -> Flask:
     if config is None:
@@ -24,13 +26,20 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     source = SiteSource(config)
     app.extensions["kiosk.source"] = source
     portal = Portal(
-        own_hosts=[config.portal, config.host, "localhost", "127.0.0.1", "::1",
-                   *config.portal_hosts],
+        own_hosts=[
+            config.portal,
+            config.host,
+            "localhost",
+            "127.0.0.1",
+            "::1",
+            *config.portal_hosts,
+        ],
         portal_url=config.portal_url,
         success_minutes=config.captive_success_minutes,
     )
     app.extensions["kiosk.portal"] = portal
 
     app.register_blueprint(residents)
+    app.register_blueprint(printing)
     app.wsgi_app = FrontDoor(app.wsgi_app, source, portal)  # type: ignore[method-assign]
     return app

@@ -29,15 +29,18 @@ class FrontDoor:
                 status, content_type, body = answer
                 start_response(
                     "204 No Content" if status == 204 else "200 OK",
-                    [("Content-Type", content_type), ("Content-Length", str(len(body)))]
-                    + NO_STORE,
+                    [("Content-Type", content_type), ("Content-Length", str(len(body)))] + NO_STORE,
                 )
                 return [body]
             body = b"Redirecting to the kiosk"
             start_response(
                 "302 Found",
-                [("Location", self.portal.portal_url), ("Content-Type", "text/plain"),
-                 ("Content-Length", str(len(body)))] + NO_STORE,
+                [
+                    ("Location", self.portal.portal_url),
+                    ("Content-Type", "text/plain"),
+                    ("Content-Length", str(len(body))),
+                ]
+                + NO_STORE,
             )
             return [body]
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):

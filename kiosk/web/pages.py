@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..catalog.model import Catalog, Village
+from ..catalog.model import Catalog
 from ..catalog.search import SearchIndex, normalize
 from ..config import Config
 from ..indonesian import format_date, format_fee, requirement_detail
@@ -73,9 +73,7 @@ class Site:
         self.config = config
         self.env = env or make_environment()
         self.index = SearchIndex(catalog)
-        village = catalog.village(config.village) or Village(
-            id=config.village, name=config.village.replace("-", " ").title()
-        )
+        village = catalog.kiosk_village(config.village)
         self.context = {
             "catalog": catalog,
             "village": village,
@@ -83,7 +81,7 @@ class Site:
             "offices": {o.id: o for o in catalog.offices},
             "css": _minify_css(STYLESHEET.read_text(encoding="utf-8")),
             "portal_url": config.portal_url,
-            "ssid": config.ssid,
+            "ssid": config.ssid_for(village.name),
             "query": "",
         }
         self.pages: dict[str, Page] = render_pages(self)
@@ -115,9 +113,7 @@ def render_pages(site: Site) -> dict[str, Page]:
     """All fixed pages of the site, keyed by URL path."""
     catalog = site.catalog
     public = [s for s in catalog.services if s.audience == "warga"]
-    groups = [
-        (c, [s for s in public if s.category == c.id]) for c in catalog.categories
-    ]
+    groups = [(c, [s for s in public if s.category == c.id]) for c in catalog.categories]
     pages = {
         "/": site.render(
             "home.html",
@@ -127,7 +123,9 @@ def render_pages(site: Site) -> dict[str, Page]:
         "/tentang": site.render(
             "about.html",
             offices_shown=[catalog.head_office]
-            + [o for o in catalog.offices if o.id != catalog.main_office and (o.address or o.hours)],
+            + [
+                o for o in catalog.offices if o.id != catalog.main_office and (o.address or o.hours)
+            ],
         ),
         "/selesai": site.render("done.html"),
     }

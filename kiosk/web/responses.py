@@ -35,5 +35,10 @@ def _tags(header: str) -> set[str]:
     return {t.strip().removeprefix("W/") for t in header.split(",")}
 
 
-_STATUS = {200: "200 OK", 404: "404 Not Found", 500: "500 Internal Server Error",
-           429: "429 Too Many Requests", 503: "503 Service Unavailable"}
+_STATUS = {
+    200: "200 OK",
+    404: "404 Not Found",
+    500: "500 Internal Server Error",
+    429: "429 Too Many Requests",
+    503: "503 Service Unavailable",
+}

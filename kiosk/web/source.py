@@ -29,7 +29,9 @@ class SiteSource:
     def __init__(self, config: Config, clock=time.monotonic):
         self.config = config
         self.store = CatalogStore(config.state_path / "catalog")
-        self.fallback = Path(config.catalog_release) if config.catalog_release else bundled_release_path()
+        self.fallback = (
+            Path(config.catalog_release) if config.catalog_release else bundled_release_path()
+        )
         self.clock = clock
         self._lock = threading.Lock()
         self._checked_at = float("-inf")

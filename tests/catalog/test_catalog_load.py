@@ -45,12 +45,27 @@ def problem_lines(directory) -> list[str]:
         (lambda d: d.update(biaya=0), r"services/ktp-el-baru.yaml: biaya: unknown field"),
         (lambda d: d.pop("requirements"), r"services/ktp-el-baru.yaml: requirements: is missing"),
         (lambda d: d.update(requirements=[]), r"requirements: is empty"),
-        (lambda d: d["review"].update(checked="2026-13-01"), r"review.checked: '2026-13-01' is not a date"),
-        (lambda d: d["steps"][0].update(at="kantor-pos"), r"steps\[0\].at: unknown office 'kantor-pos'"),
+        (
+            lambda d: d["review"].update(checked="2026-13-01"),
+            r"review.checked: '2026-13-01' is not a date",
+        ),
+        (
+            lambda d: d["steps"][0].update(at="kantor-pos"),
+            r"steps\[0\].at: unknown office 'kantor-pos'",
+        ),
         (lambda d: d.update(category="hiburan"), r"category: unknown category 'hiburan'"),
-        (lambda d: d.update(fee="gratis"), r"fee: must be whole rupiah \(0 for free\) or belum-pasti"),
-        (lambda d: d["requirements"][0].update(copy="salinan"), r"requirements\[0\].copy: 'salinan' is not one of"),
-        (lambda d: d.update(id="ktp-baru"), r"id: is 'ktp-baru' but the file is named ktp-el-baru.yaml"),
+        (
+            lambda d: d.update(fee="gratis"),
+            r"fee: must be whole rupiah \(0 for free\) or belum-pasti",
+        ),
+        (
+            lambda d: d["requirements"][0].update(copy="salinan"),
+            r"requirements\[0\].copy: 'salinan' is not one of",
+        ),
+        (
+            lambda d: d.update(id="ktp-baru"),
+            r"id: is 'ktp-baru' but the file is named ktp-el-baru.yaml",
+        ),
         (lambda d: d.update(program="PATEN"), r"program: 'PATEN' is not one of: paten, adminduk"),
     ],
 )
@@ -67,7 +82,8 @@ def test_duplicate_id_names_both_files(catalog_copy):
         source.read_text(encoding="utf-8"), encoding="utf-8"
     )
     lines = problem_lines(catalog_copy)
-    assert any("duplicate id 'ktp-el-baru': also used in services/ktp-el-baru" in l for l in lines)
+    needle = "duplicate id 'ktp-el-baru': also used in services/ktp-el-baru"
+    assert any(needle in line for line in lines)
 
 
 def test_yaml_syntax_error_has_its_line(catalog_copy):

@@ -12,9 +12,15 @@ PAGE_BUDGET = 14 * 1024  # bytes gzipped, CSS included
 
 
 def all_paths(catalog):
-    return ["/", "/tentang", "/cari", "/cari?q=akte+lahir", "/cari?q=zzzz", "/tidak-ada", "/selesai"] + [
-        f"/layanan/{s.id}" for s in catalog.services
-    ]
+    return [
+        "/",
+        "/tentang",
+        "/cari",
+        "/cari?q=akte+lahir",
+        "/cari?q=zzzz",
+        "/tidak-ada",
+        "/selesai",
+    ] + [f"/layanan/{s.id}" for s in catalog.services]
 
 
 def parse(html: str):
@@ -105,7 +111,8 @@ def test_not_found_is_indonesian_with_search(client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/../../etc/passwd", "/layanan/%00", "/layanan/" + "a" * 3000, "/%ff%fe", "/cari?q=%ff"]
+    "path",
+    ["/../../etc/passwd", "/layanan/%00", "/layanan/" + "a" * 3000, "/%ff%fe", "/cari?q=%ff"],
 )
 def test_weird_urls_get_a_page_not_a_crash(client, path):
     response = client.get(path)

@@ -1,0 +1,177 @@
+"""``kiosk doctor``: the installer's self-test, runnable any time by a technician.
+
+Each check returns one ✓/✗ line in plain Indonesian that says what to do. The
+system is reached through a small :class:`System` object (nmcli, /proc, HTTP) so
+tests can swap it; everything else reads the same files the daemons write.
+"""
+
+from __future__ import annotations
+
+import http.client
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog.release import bundled_release_path, load_release
+from .catalog.store import CatalogStore
+from .config import Config
+from .errors import ReleaseInvalid
+from .indonesian import format_date
+from .status import read_status
+
+HOTSPOT_CONNECTION = "kiosk-ap"  # the NetworkManager connection deploy/install.sh creates
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    message: str
+
+    def __str__(self) -> str:
+        return f"{'✓' if self.ok else '✗'} {self.message}"
+
+
+class System:
+    """The parts of the machine the doctor looks at (replaced in tests)."""
+
+    def active_connections(self) -> list[str] | None:
+        """Names of active NetworkManager connections, or None without nmcli."""
+        try:
+            out = subprocess.run(
+                ["nmcli", "-t", "-f", "NAME", "connection", "show", "--active"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
+        except (FileNotFoundError, subprocess.TimeoutExpired):
+            return None
+        return out.stdout.split()
+
+    def captive_dns_running(self) -> bool:
+        """Is NetworkManager's dnsmasq running with our captive drop-in folder?"""
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                args = cmdline.read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if (
+                args
+                and args[0].endswith(b"dnsmasq")
+                and any(b"dnsmasq-shared.d" in a for a in args)
+            ):
+                return True
+        return False
+
+    def http_status(self, port: int, host: str) -> int | None:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/", headers={"Host": host})
+            status = conn.getresponse().status
+            conn.close()
+            return status
+        except OSError:
+            return None
+
+
+def check_hotspot(config: Config, system: System) -> Check:
+    active = system.active_connections()
+    if active is None:
+        return Check(
+            "hotspot",
+            False,
+            "Hotspot: nmcli tidak ada. Kios ini belum dipasang dengan deploy/install.sh",
+        )
+    if HOTSPOT_CONNECTION in active:
+        return Check("hotspot", True, f'Hotspot menyala: Wi-Fi "{config.ssid}" di {config.portal}')
+    return Check(
+        "hotspot", False, f"Hotspot mati. Coba: sudo nmcli connection up {HOTSPOT_CONNECTION}"
+    )
+
+
+def check_captive_dns(config: Config, system: System) -> Check:
+    if system.captive_dns_running():
+        return Check("dns", True, "DNS portal aktif: semua alamat menuju kios")
+    return Check(
+        "dns",
+        False,
+        f"DNS portal belum aktif. Coba: sudo nmcli connection down {HOTSPOT_CONNECTION}; "
+        f"sudo nmcli connection up {HOTSPOT_CONNECTION}",
+    )
+
+
+def check_portal(config: Config, system: System) -> Check:
+    status = system.http_status(config.port, config.portal)
+    if status == 200:
+        return Check("portal", True, f"Halaman kios terbuka: {config.portal_url}")
+    return Check(
+        "portal",
+        False,
+        f"Halaman kios tidak terbuka (kode {status or 'tidak ada jawaban'}). "
+        "Lihat: journalctl -u kiosk-web -n 30",
+    )
+
+
+def check_catalog(config: Config) -> Check:
+    store = CatalogStore(config.state_path / "catalog")
+    target = store.current_target()
+    if target is None:
+        catalog = load_release(bundled_release_path())
+        return Check(
+            "catalog",
+            True,
+            f"Katalog: memakai katalog bawaan ({format_date(catalog.updated)}), "
+            "belum pernah sinkron",
+        )
+    try:
+        catalog = store.load_current()
+    except ReleaseInvalid as exc:
+        return Check("catalog", False, f"Katalog rusak ({exc}). Jalankan: sudo kiosk sync")
+    return Check(
+        "catalog",
+        True,
+        f"Katalog versi {catalog.version}, diperbarui "
+        f"{format_date(catalog.updated)}, {len(catalog.services)} layanan",
+    )
+
+
+def _from_status(config: Config, name: str, label: str, missing: str) -> Check:
+    status = read_status(config, name)
+    if status is None:
+        return Check(name, False, f"{label}: {missing}")
+    return Check(name, bool(status.get("ok")), f"{label}: {status.get('summary', '?')}")
+
+
+def check_printer(config: Config) -> Check:
+    return _from_status(
+        config, "printer", "Printer", "belum ada kabar. Lihat: journalctl -u kiosk-printer -n 30"
+    )
+
+
+def check_sync(config: Config) -> Check:
+    if not config.trust_root or not Path(config.trust_root).is_file():
+        return Check(
+            "sync",
+            False,
+            "Sinkronisasi belum aktif: kunci kecamatan (root.json) belum "
+            "dipasang (setelan trust_root)",
+        )
+    return _from_status(
+        config,
+        "sync",
+        "Sinkronisasi",
+        "belum pernah berjalan. Coba: sudo systemctl start kiosk-sync",
+    )
+
+
+def run_checks(config: Config, system: System | None = None) -> list[Check]:
+    system = system or System()
+    return [
+        check_hotspot(config, system),
+        check_captive_dns(config, system),
+        check_portal(config, system),
+        check_catalog(config),
+        check_printer(config),
+        check_sync(config),
+    ]

@@ -1,0 +1,97 @@
+"""python-escpos output decoded back to text, independently, and checked line by line."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.config import load_config
+from kiosk.slips.layout import COLUMNS, index_slip, service_slip
+from kiosk.slips.render import escpos_module, render, slip_bytes
+from tests.escpos_decode import decode
+
+
+@pytest.fixture
+def hall_config(tmp_path):
+    return load_config(
+        env={},
+        overrides={
+            "state_dir": str(tmp_path),
+            "portal_address": "10.42.0.1",
+            "public_url": "https://layanan.kemlagi.example",
+        },
+    )
+
+
+@pytest.mark.parametrize("width", [58, 80])
+def test_decoded_bytes_are_the_layout(bundled_catalog, hall_config, width):
+    service = bundled_catalog.service("akta-kelahiran")
+    slip = service_slip(bundled_catalog, service, hall_config, width)
+    decoded = decode(slip_bytes(slip))
+    assert decoded.text == slip.lines
+    assert all(len(line) <= COLUMNS[width] for line in decoded.text)
+    for requirement in service.requirements:
+        assert any(
+            line.startswith("[ ] " + requirement.document.split()[0]) for line in decoded.text
+        )
+    assert decoded.qr_payloads() == [
+        "http://10.42.0.1/layanan/akta-kelahiran",
+        "https://layanan.kemlagi.example/layanan/akta-kelahiran",
+    ]
+    assert decoded.cut_at_end
+    header = decoded.lines[0]
+    assert (header.text, header.bold, header.center) == ("KECAMATAN KEMLAGI", True, True)
+    title = decoded.lines[3]
+    assert (title.text, title.bold, title.tall) == (service.name, True, True)
+    assert not decoded.lines[4].tall and not decoded.lines[4].bold
+
+
+def test_gratis_is_bold(bundled_catalog, hall_config):
+    slip = service_slip(bundled_catalog, bundled_catalog.service("ktp-el-baru"), hall_config)
+    lines = decode(slip_bytes(slip)).lines
+    gratis = [line for line in lines if "GRATIS" in line.text]
+    assert [(line.text, line.bold) for line in gratis] == [("Biaya: GRATIS", True)]
+
+
+def test_58mm_cheap_printer_gets_a_qr_image_with_quiet_zone(bundled_catalog, hall_config):
+    slip = service_slip(bundled_catalog, bundled_catalog.service("kk-baru"), hall_config, 58)
+    decoded = decode(slip_bytes(slip, profile="POS-5890"))
+    assert decoded.native_qrs == []
+    image = decoded.images[0]
+    assert image.width <= 384
+    # The quiet zone: the outer band (4 modules of at least 1 dot each) is all white.
+    gray = image.convert("L")
+    left_band = [gray.getpixel((x, y)) for x in range(4) for y in range(gray.height)]
+    assert min(left_band) == 255
+
+
+def test_80mm_epson_profile_gets_native_qr(bundled_catalog, hall_config):
+    slip = service_slip(bundled_catalog, bundled_catalog.service("kk-baru"), hall_config, 80)
+    decoded = decode(slip_bytes(slip, profile="TM-T20II"))
+    assert decoded.images == []
+    assert decoded.native_qrs == slip.qr_payloads
+
+
+def test_native_qr_can_be_switched_off(bundled_catalog, hall_config):
+    slip = service_slip(bundled_catalog, bundled_catalog.service("kk-baru"), hall_config, 80)
+    decoded = decode(slip_bytes(slip, profile="TM-T20II", native_qr=False))
+    assert decoded.native_qrs == [] and len(decoded.images) == 2
+    assert decoded.qr_payloads() == slip.qr_payloads
+
+
+def test_index_slip_bytes(bundled_catalog, hall_config):
+    slip = index_slip(bundled_catalog, hall_config)
+    decoded = decode(slip_bytes(slip))
+    assert decoded.text == slip.lines
+    assert decoded.qr_payloads() == ["http://10.42.0.1/", "https://layanan.kemlagi.example/"]
+    assert decoded.cut_at_end
+
+
+def test_render_onto_a_dummy_printer(bundled_catalog, hall_config):
+    """The renderer speaks to any python-escpos printer object, e.g. Dummy."""
+    dummy = escpos_module().Dummy(
+        profile="POS-5890", magic_encode_args={"disabled": True, "encoding": "CP437"}
+    )
+    slip = service_slip(bundled_catalog, bundled_catalog.service("sktm"), hall_config)
+    render(slip, dummy)
+    assert dummy.output.startswith(b"\x1b@")
+    assert decode(dummy.output).text == slip.lines
