@@ -21,7 +21,6 @@ from .catalog.load import check_catalog_dir
 from .catalog.release import build_release
 from .config import load_config
 from .errors import ConfigError, KioskError
-from .sync.cli import hub, sync
 
 config_option = click.option(
     "--config",
@@ -64,6 +63,8 @@ LAZY_COMMANDS = {
     "poster": "kiosk.posters.cli:poster",
     "printer": "kiosk.printer.cli:printer",
     "slip": "kiosk.printer.cli:slip",
+    "hub": "kiosk.sync.cli:hub",
+    "sync": "kiosk.sync.cli:sync",
 }
 
 
@@ -227,6 +228,3 @@ def doctor(config_file):
     if not all(c.ok for c in checks):
         sys.exit(1)
 
-
-main.add_command(hub)
-main.add_command(sync)

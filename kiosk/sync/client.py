@@ -38,9 +38,13 @@ def hub_base(source: str) -> str:
     if source.startswith(("http://", "https://")):
         return source.rstrip("/") + "/"
     path = Path(source[len("file://") :] if source.startswith("file://") else source)
-    for candidate in (path / "public", path):  # a whole HUB_DIR or its public/ copy
-        if (candidate / "metadata").is_dir():
-            return candidate.resolve().as_uri() + "/"
+    if (path / "metadata").is_dir():
+        return path.resolve().as_uri() + "/"
+    if (path / "public" / "metadata").is_dir():
+        raise SyncError(
+            f"{path} is a whole hub folder, with its secret keys: copy only its public/ "
+            "folder to the stick (and remove the keys from it)"
+        )
     raise SyncError(f"{path} is not a hub folder (no metadata/ inside): is the stick mounted?")
 
 

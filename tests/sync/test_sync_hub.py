@@ -111,7 +111,7 @@ def test_usb_stick_sync_from_a_copied_public_folder(hub_history, tmp_path):
     shutil.copytree(hub_history.v2, stick)
     config = load_config(env={}, overrides={
         "state_dir": str(tmp_path / "kiosk"), "trust_root": str(hub_history.trust_root)})
-    result = run_sync(config, str(stick))
+    result = run_sync(config, stick.as_uri())  # as the USB unit passes it
     assert result.ok and result.version == 2, result.summary
     assert all(u.startswith("file://") for u in result.fetcher.stats.urls)
 
@@ -134,10 +134,13 @@ def test_usb_stick_with_a_flipped_byte_is_refused(hub_history, tmp_path):
     ({"trust_root": ""}, "no trust root configured"),
     ({"hub_url": ""}, "no hub configured"),
     ({"hub_url": "/nonexistent/stick"}, "is not a hub folder"),
+    ({"hub_url": "HUB_DIR"}, "whole hub folder, with its secret keys"),
     ({"hub_url": "http://127.0.0.1:9/"}, "connection to the hub failed"),
 ])
 def test_misconfiguration_is_explained(tmp_path, hub_history, overrides, words):
     settings = {"state_dir": str(tmp_path / "k"), "trust_root": str(hub_history.trust_root),
                 "hub_url": str(hub_history.v1), **overrides}
+    if settings["hub_url"] == "HUB_DIR":
+        settings["hub_url"] = str(hub_history.hub_dir)
     result = run_sync(load_config(env={}, overrides=settings))
     assert not result.ok and words in result.reason, result.reason
