@@ -42,7 +42,7 @@ def main(state_dir: str, runs: int, seed: int) -> None:
         data = release(version)
         numbered = run % 2 == 0 and run // 2 < 4 * len(CHECKPOINTS)
         point = CHECKPOINTS[(run // 2) % len(CHECKPOINTS)] if numbered else None
-        delay = None if numbered else rng.uniform(0, 1.3 * duration)
+        delay = None if numbered else rng.uniform(0, duration)
         existed = (store.releases / str(version)).is_dir()  # left by an earlier kill
         pid = os.fork()
         if pid == 0:  # the "sync process"
@@ -61,6 +61,8 @@ def main(state_dir: str, runs: int, seed: int) -> None:
                 pass
         _, wait_status = os.waitpid(pid, 0)
         killed = os.WIFSIGNALED(wait_status) and os.WTERMSIG(wait_status) == signal.SIGKILL
+        if delay is not None:  # keep random kills spread over the activation, whatever the load
+            duration = duration * 0.8 if not killed else duration * 1.1
         # Straight after the kill, before any recovery: current must load and be ours.
         target = store.current_target()
         raw = (store.root / target / "catalog.json").read_bytes()

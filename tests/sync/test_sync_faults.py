@@ -77,7 +77,8 @@ def test_stalled_server_gives_up_within_the_timeouts(at_v1, hub_server):
     hub_server.fault = ("stall", "targets/")
     started = time.monotonic()
     refused(at_v1, "too slow or stalled")
-    assert time.monotonic() - started < 3 * at_v1.sync_read_timeout + 2
+    # the server would stall 10 s; the 1 s read timeout must end it well before
+    assert time.monotonic() - started < 8
 
 
 def test_metadata_from_another_hub_is_refused(at_v1, served, tmp_path):
