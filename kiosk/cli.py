@@ -96,9 +96,8 @@ def systemd_sockets() -> list[socket.socket]:
 @config_option
 def serve(host, port, config_file):
     """Serve the residents' site with waitress."""
-    import waitress
-
     from .web import create_app
+    from .web.server import create_server
 
     config = get_config(config_file, host=host, port=port)
     try:
@@ -110,17 +109,7 @@ def serve(host, port, config_file):
     click.echo(
         f"Pelita Kiosk serving {where} (portal {config.portal_url}, config: {config.source})"
     )
-    options = dict(
-        threads=config.web_threads,
-        ident="pelita-kiosk",
-        channel_timeout=30,
-        connection_limit=200,
-        cleanup_interval=10,
-    )
-    if sockets:
-        waitress.serve(app, sockets=sockets, **options)
-    else:
-        waitress.serve(app, host=config.host, port=config.port, **options)
+    create_server(app, config, sockets).run()
 
 
 # ---------------------------------------------------------------- catalog

@@ -76,7 +76,14 @@ SETTINGS: tuple[Setting, ...] = (
         "with 'online' for this many minutes so it stays on the Wi-Fi.",
         int,
     ),
-    Setting("web_threads", 4, "Worker threads of the web server.", int),
+    Setting(
+        "web_threads",
+        2,
+        "Worker threads of the web server. Cached pages take microseconds, so more threads "
+        "only add hand-offs (see docs/performance.md); 2 keeps one slow request from "
+        "stalling the rest.",
+        int,
+    ),
     Setting(
         "ssid",
         "Info Desa {desa}",
@@ -145,7 +152,7 @@ class Config:
     state_dir: str = ""
     catalog_release: str = ""
     captive_success_minutes: int = 60
-    web_threads: int = 4
+    web_threads: int = 2
     ssid: str = "Info Desa {desa}"
     wifi_password: str = ""
     hub_url: str = ""

@@ -1,11 +1,15 @@
 """The front door: a thin WSGI layer in front of Flask for the hot paths.
 
 Foreign hosts (captive-portal probes) are answered or redirected here, and the
-pre-rendered pages are sent straight from memory without entering Flask. Anything
-else (search, forms, unknown paths) goes to the Flask app.
+pre-rendered pages and search results (cached per query) are sent straight from
+memory without entering Flask: Flask's routing and request objects would cost more
+than the rest of the request. Anything else (forms, unknown paths) goes to the Flask
+app.
 """
 
 from __future__ import annotations
+
+from urllib.parse import parse_qsl
 
 from .portal import Portal
 from .responses import page_response
@@ -46,9 +50,21 @@ class FrontDoor:
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             if path == "/selesai":
                 self.portal.mark_done(client)
-            page = self.source.get().pages.get(path)
+            site = self.source.get()
+            if path == "/cari":
+                page = site.search_page(search_query(environ.get("QUERY_STRING", "")))
+            else:
+                page = site.pages.get(path)
             if page is not None and path not in ("404", "500"):
                 status, headers, body = page_response(environ, page)
                 start_response(status, headers)
                 return [body]
         return self.app(environ, start_response)
+
+
+def search_query(query_string: str) -> str:
+    """The first ``q`` of a query string (as Flask's ``request.args.get("q", "")``)."""
+    for name, value in parse_qsl(query_string, keep_blank_values=True):
+        if name == "q":
+            return value
+    return ""

@@ -1,4 +1,7 @@
-"""Flask views for what cannot be pre-rendered: search, errors, and forms."""
+"""Flask views for what the front door does not answer: errors and forms.
+
+Search (``GET /cari``) is answered by :mod:`.front` from the Site's cache.
+"""
 
 from __future__ import annotations
 
@@ -20,12 +23,6 @@ def site():
 def send(page) -> Response:
     status, headers, body = page_response(request.environ, page)
     return Response(body, status=status, headers=headers)
-
-
-@residents.get("/cari")
-def search():
-    query = request.args.get("q", "")
-    return send(site().search_page(query))
 
 
 @residents.app_errorhandler(404)

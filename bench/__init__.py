@@ -1,0 +1,1 @@
+"""Benchmarks: the kiosk against nginx on the measures residents feel. Run ``bench/run``."""
