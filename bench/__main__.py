@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import gzip
 import os
 import platform
 import shutil
@@ -26,7 +27,15 @@ from kiosk.web.pages import Site
 
 from .export import export_site
 from .http import fetch, wait_for
-from .servers import Kiosk, Nginx, free_port, kiosk_executable, nginx_binary, proc_status_kb
+from .servers import (
+    Kiosk,
+    Nginx,
+    Process,
+    free_port,
+    kiosk_executable,
+    nginx_binary,
+    proc_status_kb,
+)
 from .table import markdown_table, median
 from .wrk import WrkResult, run_wrk
 
@@ -128,8 +137,6 @@ def release_swap(kiosk: Kiosk) -> float | None:
 
 
 def _plain(fetched) -> bytes:
-    import gzip
-
     if fetched.headers.get("content-encoding") == "gzip":
         return gzip.decompress(fetched.body)
     return fetched.body
@@ -160,8 +167,6 @@ def printer_idle(work: Path) -> str:
     )
     if "--config" in help_text:
         command += ["--config", str(config)]
-    from .servers import Process
-
     daemon = Process(command, work / "printer.log", env=env).start()
     try:
         time.sleep(3)
@@ -175,7 +180,7 @@ def printer_idle(work: Path) -> str:
 def companion(name: str) -> list[str]:
     """Printed lines of bench/<name>.py (written by other engineers), or 'n/a'."""
     if not (REPO / "bench" / f"{name}.py").exists():
-        return ["n/a (bench/%s.py not present yet)" % name]
+        return [f"n/a (bench/{name}.py not present yet)"]
     done = subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=REPO,
                           capture_output=True, text=True, timeout=900)
     lines = [line for line in done.stdout.splitlines() if line.strip()]
@@ -190,7 +195,8 @@ def verdict(ok: bool) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=3, help="length of one wrk run (whole seconds)")
+    parser.add_argument("--seconds", type=int, default=3,
+                        help="length of one wrk run (whole seconds)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (median)")
     parser.add_argument("--cold-runs", type=int, default=5, help="cold starts to time")
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse")

@@ -134,7 +134,8 @@ class Nginx(Process):
         for folder in (work, root, *root.rglob("*")):
             if folder.is_dir():
                 os.chmod(folder, 0o755)
-        super().__init__([binary, "-e", str(work / "nginx-error.log"), "-c", str(conf), "-p", str(work)], work / "nginx.log")
+        command = [binary, "-e", str(work / "nginx-error.log"), "-c", str(conf), "-p", str(work)]
+        super().__init__(command, work / "nginx.log")
 
 
 def nginx_binary() -> str:
