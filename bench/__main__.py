@@ -26,7 +26,6 @@ from kiosk.config import load_config
 from kiosk.web.pages import Site
 
 from .export import export_site
-from .http import fetch, wait_for
 from .servers import (
     Kiosk,
     Nginx,
@@ -37,6 +36,7 @@ from .servers import (
     proc_status_kb,
 )
 from .table import markdown_table, median
+from .wire import fetch, wait_for
 from .wrk import WrkResult, run_wrk
 
 REPO = Path(__file__).resolve().parent.parent
@@ -162,11 +162,13 @@ def printer_idle(work: Path) -> str:
     config = work / "printer.toml"
     config.write_text(
         f'state_dir = "{work / "printer-state"}"\n[printer]\ntype = "folder"\n'
-        f'path = "{work / "slips"}"\n',
+        f'folder = "{work / "slips"}"\n',
         encoding="utf-8",
     )
     if "--config" in help_text:
         command += ["--config", str(config)]
+    if "--mock-pins" in help_text:
+        command.append("--mock-pins")
     daemon = Process(command, work / "printer.log", env=env).start()
     try:
         time.sleep(3)
@@ -181,7 +183,7 @@ def companion(name: str) -> list[str]:
     """Printed lines of bench/<name>.py (written by other engineers), or 'n/a'."""
     if not (REPO / "bench" / f"{name}.py").exists():
         return [f"n/a (bench/{name}.py not present yet)"]
-    done = subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=REPO,
+    done = subprocess.run([sys.executable, str(REPO / "bench" / f"{name}.py")], cwd=REPO,
                           capture_output=True, text=True, timeout=900)
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     if done.returncode != 0:

@@ -7,9 +7,9 @@ import gzip
 import pytest
 
 from bench.export import export_site, file_for
-from bench.http import parse_response
 from bench.lighthouse import read_report
 from bench.table import markdown_table, median
+from bench.wire import parse_response
 from bench.wrk import parse_duration_ms, parse_wrk
 
 WRK_OUTPUT = """\
