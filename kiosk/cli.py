@@ -216,4 +216,3 @@ def doctor(config_file):
     click.echo(format_status(all_statuses(config)))
     if not all(c.ok for c in checks):
         sys.exit(1)
-

@@ -100,15 +100,11 @@ SETTINGS: tuple[Setting, ...] = (
         "On a kiosk: /usr/share/kiosk/trust/root.json.",
         str,
     ),
-    Setting(
-        "sync_connect_timeout", 10, "Seconds to wait for the hub to accept a connection.", int
-    ),
+    Setting("sync_connect_timeout", 10, "Seconds to wait for the hub to accept a connection.", int),
     Setting(
         "sync_read_timeout", 30, "Seconds of silence from the hub before a sync gives up.", int
     ),
-    Setting(
-        "sync_max_seconds", 300, "Longest one download of a sync may take (slow drip).", int
-    ),
+    Setting("sync_max_seconds", 300, "Longest one download of a sync may take (slow drip).", int),
     Setting("paper_width", 58, "Printer paper width in mm: 58 or 80.", int),
     Setting(
         "printer",

@@ -28,8 +28,14 @@ MAX_BAD = 20  # remembered refused hashes
 
 # Named points of an activation, in order; power-cut tests stop the process at each.
 CHECKPOINTS = (
-    "activate:start", "store:written", "store:renamed", "store:verified",
-    "store:switched", "activate:switched", "activate:checked", "activate:done",
+    "activate:start",
+    "store:written",
+    "store:renamed",
+    "store:verified",
+    "store:switched",
+    "activate:switched",
+    "activate:checked",
+    "activate:done",
 )
 
 

@@ -14,7 +14,10 @@ from ..errors import CatalogInvalid, KioskError
 from .keys import PASSPHRASE_ENV, passphrase_from_env
 
 hub_option = click.option(
-    "--hub", "hub_dir", required=True, type=click.Path(file_okay=False),
+    "--hub",
+    "hub_dir",
+    required=True,
+    type=click.Path(file_okay=False),
     help="The hub folder made by 'kiosk hub init'.",
 )
 
@@ -33,10 +36,17 @@ def hub():
 @hub.command("init")
 @click.argument("hub_dir", type=click.Path(file_okay=False))
 @click.option("--root-keys", default=3, show_default=True, help="Number of offline root keys.")
-@click.option("--root-threshold", default=2, show_default=True,
-              help="How many root keys must sign a change of keys.")
-@click.option("--encrypt-keys", is_flag=True,
-              help=f"Protect the root and content keys with the passphrase in ${PASSPHRASE_ENV}.")
+@click.option(
+    "--root-threshold",
+    default=2,
+    show_default=True,
+    help="How many root keys must sign a change of keys.",
+)
+@click.option(
+    "--encrypt-keys",
+    is_flag=True,
+    help=f"Protect the root and content keys with the passphrase in ${PASSPHRASE_ENV}.",
+)
 def hub_init(hub_dir, root_keys, root_threshold, encrypt_keys):
     """Create a hub: keys and the first signed (empty) metadata."""
     try:
@@ -98,17 +108,28 @@ def hub_status(hub_dir):
     click.echo(f"hub {hub_dir}: catalog release {release or 'none published yet'}")
     where = {**{r: str(p) for r, p in KEY_FILES.items()}, "root": "offline root keys"}
     for s in states:
-        click.echo(f"{s.role:9} version {s.version:<4} expires {s.expires:%Y-%m-%d} "
-                   f"({s.left.days} days left)  signed by {where[s.role]}")
+        click.echo(
+            f"{s.role:9} version {s.version:<4} expires {s.expires:%Y-%m-%d} "
+            f"({s.left.days} days left)  signed by {where[s.role]}"
+        )
         if s.warning:
             click.echo(f"!!! {s.warning}")
 
 
 @click.command()
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
-              help="The hall's settings (TOML).")
-@click.option("--from", "source", default=None,
-              help="Hub URL, or a hub folder (USB stick). Default: the hub_url setting.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The hall's settings (TOML).",
+)
+@click.option(
+    "--from",
+    "source",
+    default=None,
+    help="Hub URL, or a hub folder (USB stick). Default: the hub_url setting.",
+)
 def sync(config_file, source):
     """Fetch, verify and activate the newest signed catalog from the hub."""
     from ..cli import get_config

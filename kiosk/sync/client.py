@@ -132,15 +132,18 @@ def explain(exc: BaseException) -> str:
     if isinstance(exc, SyncError):
         return str(exc)
     if isinstance(exc, CaptivePortalError):
-        return (f"got a web page instead of the hub's file (a Wi-Fi login page, or a wrong "
-                f"hub_url?): {exc}")
+        return (
+            f"got a web page instead of the hub's file (a Wi-Fi login page, or a wrong "
+            f"hub_url?): {exc}"
+        )
     if isinstance(exc, ConnectionCutError):
         return f"the connection to the hub failed or was cut: {exc}"
     if isinstance(exc, exceptions.SlowRetrievalError):
         return f"the connection was too slow or stalled: {exc}"
     if isinstance(exc, exceptions.DownloadLengthMismatchError):
-        return ("the hub sent more data than the signed size allows "
-                f"(endless or oversized file): {exc}")
+        return (
+            f"the hub sent more data than the signed size allows (endless or oversized file): {exc}"
+        )
     if isinstance(exc, exceptions.DownloadHTTPError):
         if exc.status_code >= 500:
             return f"the hub had a server error (HTTP {exc.status_code}); trying again later"
@@ -148,17 +151,22 @@ def explain(exc: BaseException) -> str:
     if isinstance(exc, exceptions.DownloadError):
         return f"download failed: {exc}"
     if isinstance(exc, exceptions.LengthOrHashMismatchError):
-        return ("the downloaded file does not match what the kecamatan signed "
-                f"(damaged or tampered): {exc}")
+        return (
+            "the downloaded file does not match what the kecamatan signed "
+            f"(damaged or tampered): {exc}"
+        )
     if isinstance(exc, exceptions.BadVersionNumberError):
-        return ("the hub offered older metadata than this kiosk already trusts "
-                f"(an old release replayed?): {exc}")
+        return (
+            "the hub offered older metadata than this kiosk already trusts "
+            f"(an old release replayed?): {exc}"
+        )
     if isinstance(exc, exceptions.ExpiredMetadataError):
-        return (f"the hub's signatures have expired: {exc}. The hub must run 'kiosk hub "
-                "refresh', or this kiosk's clock is wrong")
+        return (
+            f"the hub's signatures have expired: {exc}. The hub must run 'kiosk hub "
+            "refresh', or this kiosk's clock is wrong"
+        )
     if isinstance(exc, exceptions.UnsignedMetadataError):
-        return ("the metadata is not signed by the kecamatan's keys "
-                f"(wrong key or tampered): {exc}")
+        return f"the metadata is not signed by the kecamatan's keys (wrong key or tampered): {exc}"
     if isinstance(exc, exceptions.RepositoryError):
         return f"the hub's metadata is not valid (damaged, or not a hub): {exc}"
     if isinstance(exc, OSError):

@@ -172,7 +172,8 @@ class Hub:
         targets_md = self._latest("targets")
         info = TargetFile.from_data(TARGET_NAME, data, ["sha256"])
         info.unrecognized_fields["custom"] = {
-            "catalog_version": version, "published": published.isoformat()
+            "catalog_version": version,
+            "published": published.isoformat(),
         }
         sha = info.hashes["sha256"]
         target_path = self.targets_dir / f"{sha}.{TARGET_NAME}"

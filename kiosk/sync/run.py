@@ -82,8 +82,10 @@ def _locked_sync(config, source, folder, fetcher, writer, health_check, checkpoi
     floor = TimeFloor(folder)
     clock_note = ""
     if floor.clock_behind(started):
-        clock_note = (f"system clock ({_iso(started)}) is behind the last verified time "
-                      f"({_iso(floor.get())}); expiry judged at the latter")
+        clock_note = (
+            f"system clock ({_iso(started)}) is behind the last verified time "
+            f"({_iso(floor.get())}); expiry judged at the latter"
+        )
         log.warning(clock_note)
     changed = False
     try:
@@ -92,8 +94,9 @@ def _locked_sync(config, source, folder, fetcher, writer, health_check, checkpoi
         root = _trust_root(config)
         base = hub_base(source)
         if fetcher is None:
-            fetcher = default_fetcher(base, config.sync_connect_timeout,
-                                      config.sync_read_timeout, config.sync_max_seconds)
+            fetcher = default_fetcher(
+                base, config.sync_connect_timeout, config.sync_read_timeout, config.sync_max_seconds
+            )
         client = HubClient(base, root, config.state_path / "tuf", fetcher)
         offer = client.offer(judge_at=floor.effective_now(started))
         if offer is None:
@@ -118,8 +121,11 @@ def _locked_sync(config, source, folder, fetcher, writer, health_check, checkpoi
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     version = activator.current()[0]
-    summary = (f"Catalog updated to version {version} from {source}." if changed
-               else f"Catalog is up to date (version {version}); checked {source}.")
+    summary = (
+        f"Catalog updated to version {version} from {source}."
+        if changed
+        else f"Catalog is up to date (version {version}); checked {source}."
+    )
     _status(config, summary, True, started, version, "", source, clock_note, success=True)
     return SyncResult(True, changed, version, summary, "", fetcher)
 
@@ -137,7 +143,10 @@ def _status(config, summary, ok, started, version, reason, source, clock_note, s
     previous = (read_status(config, "sync") or {}).get("details") or {}
     try:
         write_status(
-            config, "sync", summary, ok,
+            config,
+            "sync",
+            summary,
+            ok,
             last_attempt=_iso(started),
             last_success=_iso(started) if success else previous.get("last_success", "never"),
             version=version,

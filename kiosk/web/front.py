@@ -61,6 +61,22 @@ class FrontDoor:
                 return [body]
         return self.app(environ, start_response)
 
+    def answers_from_memory(self, method: str, path: str, query: str, host: str | None) -> bool:
+        """Would this request be answered from memory, with no I/O and no rendering?
+
+        The server uses this to answer such requests in its socket thread, skipping the
+        hand-off to a worker thread (see kiosk/web/server.py)."""
+        if method not in ("GET", "HEAD"):
+            return False
+        if not self.portal.is_own_host(host):
+            return True
+        if self.source.check_due():
+            return False  # a worker looks at the store, and may render a new release
+        site = self.source.site
+        if path == "/cari":
+            return site.has_search_page(search_query(query))
+        return path in site.pages and path not in ("404", "500")
+
 
 def search_query(query_string: str) -> str:
     """The first ``q`` of a query string (as Flask's ``request.args.get("q", "")``)."""

@@ -60,6 +60,10 @@ class SiteSource:
             self._failed_key = target
             return None
 
+    def check_due(self) -> bool:
+        """Will the next :meth:`get` look at the store (and maybe render a release)?"""
+        return self.clock() - self._checked_at >= CHECK_INTERVAL
+
     def get(self) -> Site:
         now = self.clock()
         if now - self._checked_at < CHECK_INTERVAL:

@@ -53,16 +53,18 @@ def test_wrk_output_without_latency_is_an_error():
 
 
 def test_chunked_response_counts_wire_bytes_and_joins_body():
-    raw = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n"
-           b"3\r\nabc\r\n2;x=1\r\nde\r\n0\r\n\r\n")
+    raw = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n"
+        b"3\r\nabc\r\n2;x=1\r\nde\r\n0\r\n\r\n"
+    )
     fetched = parse_response(raw)
     assert (fetched.status, fetched.body, fetched.wire_bytes) == (200, b"abcde", len(raw))
     assert fetched.headers["content-encoding"] == "gzip"
 
 
 @pytest.mark.parametrize(
-    "path, name", [("/", "index.html"), ("/tentang", "tentang.html"),
-                   ("/layanan/kia", "layanan/kia.html")]
+    "path, name",
+    [("/", "index.html"), ("/tentang", "tentang.html"), ("/layanan/kia", "layanan/kia.html")],
 )
 def test_page_paths_map_to_files(path, name):
     assert file_for(path) == name
@@ -95,8 +97,12 @@ def test_lighthouse_report_scores_and_lost_points():
             "accessibility": category(0.93, ("color-contrast", 7), ("ignored", 0)),
             "best-practices": category(1.0, ("errors-in-console", 1)),
         },
-        "audits": {"lcp": {"score": 0.98}, "color-contrast": {"score": 0},
-                   "ignored": {"score": 0}, "errors-in-console": {"score": 1}},
+        "audits": {
+            "lcp": {"score": 0.98},
+            "color-contrast": {"score": 0},
+            "ignored": {"score": 0},
+            "errors-in-console": {"score": 1},
+        },
     }
     scores = read_report(report)
     assert (scores.performance, scores.accessibility, scores.best_practices) == (99, 93, 100)
@@ -105,5 +111,8 @@ def test_lighthouse_report_scores_and_lost_points():
 
 def test_table_and_median():
     assert markdown_table(["a", "bb"], [[1, 22]]).splitlines() == [
-        "| a | bb |", "|---|----|", "| 1 | 22 |"]
+        "| a | bb |",
+        "|---|----|",
+        "| 1 | 22 |",
+    ]
     assert median([3, 1, 2]) == 2 and median([4, 1, 2, 3]) == 2.5

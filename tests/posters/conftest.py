@@ -16,14 +16,21 @@ from .decoders import require_tools
 TRICKY_WIFI = [
     pytest.param('Balai; Desa, "A":B\\C', 'p@ss;w,o:r\\d"x y', "", id="specials"),
     pytest.param("Désa Ñgawi ☕", "", "", id="non-ascii-open"),
-    pytest.param("Info Desa Mojowatesrejo Kemlag;", ";:,\\\"" * 12 + "abc",
-                 "https://kemlagi.mojokertokab.go.id/layanan/", id="longest"),
+    pytest.param(
+        "Info Desa Mojowatesrejo Kemlag;",
+        ';:,\\"' * 12 + "abc",
+        "https://kemlagi.mojokertokab.go.id/layanan/",
+        id="longest",
+    ),
 ]
 
 AWKWARD_VILLAGES = [
     Village(id="kemlagi-wetan", name="Kémlagi Wétan", code="35.16.15.2091"),
-    Village(id="panjang", name="Sumberejo Mojowatesrejo Kulon Wetan Lor Kidul Tengah Baru",
-            code="35.16.15.2092"),
+    Village(
+        id="panjang",
+        name="Sumberejo Mojowatesrejo Kulon Wetan Lor Kidul Tengah Baru",
+        code="35.16.15.2092",
+    ),
     Village(id="sambung", name="Mojowatesrejomojopilangmojokusumotanjungan", code="35.16.15.2093"),
 ]
 
@@ -43,7 +50,11 @@ def awkward_catalog(bundled_catalog):
 
 @pytest.fixture
 def poster_config(tmp_path):
-    return load_config(env={}, overrides={
-        "state_dir": str(tmp_path / "state"), "portal_address": "10.42.0.1",
-        "ssid": "Info Desa {desa}",
-    })
+    return load_config(
+        env={},
+        overrides={
+            "state_dir": str(tmp_path / "state"),
+            "portal_address": "10.42.0.1",
+            "ssid": "Info Desa {desa}",
+        },
+    )

@@ -39,15 +39,18 @@ def zbar(png: bytes) -> list[str]:
 def pdf_to_png(pdf: bytes, dpi: int = 150) -> bytes:
     result = subprocess.run(
         ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-"],
-        input=pdf, capture_output=True, timeout=60,
+        input=pdf,
+        capture_output=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     return result.stdout
 
 
 def pdf_text(pdf: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
-                            timeout=60)
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     return result.stdout.decode("utf-8")
 
@@ -55,7 +58,9 @@ def pdf_text(pdf: bytes) -> str:
 def svg_to_png(svg: bytes, dpi: int = 150) -> bytes:
     result = subprocess.run(
         ["rsvg-convert", "-d", str(dpi), "-p", str(dpi), "-f", "png", "-b", "white"],
-        input=svg, capture_output=True, timeout=60,
+        input=svg,
+        capture_output=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     return result.stdout

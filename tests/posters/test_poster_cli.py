@@ -45,11 +45,21 @@ def run(*args):
 
 def test_one_village_by_name_any_case(tmp_path, settings):
     out = tmp_path / "out"
-    result = run("--village", "KEMLAGI", "--output-dir", str(out), "--config",
-                 settings(portal_address="10.42.0.1"))
+    result = run(
+        "--village",
+        "KEMLAGI",
+        "--output-dir",
+        str(out),
+        "--config",
+        settings(portal_address="10.42.0.1"),
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "kemlagi-social.png", "kemlagi.pdf", "kemlagi.png", "kemlagi.svg"]
+        "kemlagi-social.png",
+        "kemlagi.pdf",
+        "kemlagi.png",
+        "kemlagi.svg",
+    ]
     assert "Wi-Fi QR 5-H, 6.7 cm, modules 1.82 mm" in result.output  # "Info Desa Kemlagi"
     assert "modules" in result.output and "placeholder contacts" in result.output
     assert "portal_address is not set" not in result.output
@@ -60,8 +70,10 @@ def test_default_is_the_kiosks_own_village(tmp_path, settings):
     result = run("--output-dir", str(out), "--config", settings(village="betro"))
     assert result.exit_code == 0, result.output
     assert (out / "betro.pdf").exists()
-    assert "portal_address is not set; the posters use the hotspot's usual address 10.42.0.1" \
+    assert (
+        "portal_address is not set; the posters use the hotspot's usual address 10.42.0.1"
         in result.output
+    )
 
 
 @pytest.mark.usefixtures("tools")
@@ -80,17 +92,24 @@ def test_all_villages(tmp_path, settings, bundled_catalog):
     # Files from the command decode too (one village; the rest is test_poster_files).
     found = zbar((out / "mojowatesrejo.png").read_bytes())
     assert found[1] == "http://10.42.0.1/"
-    assert parse_wifi(found[0]) == {"T": "WPA", "S": 'Info Desa Mojowatesrejo ;,:\\"',
-                                    "P": "rahasia;123"}
+    assert parse_wifi(found[0]) == {
+        "T": "WPA",
+        "S": 'Info Desa Mojowatesrejo ;,:\\"',
+        "P": "rahasia;123",
+    }
 
 
-def test_unknown_village_is_a_usage_error_listing_the_known_ones(tmp_path, settings,
-                                                                 bundled_catalog):
-    result = run("--village", "Atlantis", "--output-dir", str(tmp_path / "out"), "--config",
-                 settings())
+def test_unknown_village_is_a_usage_error_listing_the_known_ones(
+    tmp_path, settings, bundled_catalog
+):
+    result = run(
+        "--village", "Atlantis", "--output-dir", str(tmp_path / "out"), "--config", settings()
+    )
     assert result.exit_code == 2
-    assert "Error: Invalid value for --village: village 'Atlantis' is not in the catalog." \
+    assert (
+        "Error: Invalid value for --village: village 'Atlantis' is not in the catalog."
         in result.output
+    )
     assert all(v.id in result.output for v in bundled_catalog.villages)
     assert not (tmp_path / "out").exists()
 
@@ -102,21 +121,27 @@ def test_village_and_all_together_is_a_usage_error(tmp_path, settings):
 
 
 def test_a_password_no_phone_can_use_is_refused(tmp_path, settings):
-    result = run("--village", "betro", "--output-dir", str(tmp_path / "out"), "--config",
-                 settings(wifi_password="short"))
+    result = run(
+        "--village",
+        "betro",
+        "--output-dir",
+        str(tmp_path / "out"),
+        "--config",
+        settings(wifi_password="short"),
+    )
     assert result.exit_code == 2
     assert "WPA2 needs 8 to 63" in result.output
     assert not (tmp_path / "out" / "betro.pdf").exists()
 
 
-def test_the_stores_current_release_wins_over_the_bundled_one(tmp_path, settings,
-                                                              bundled_catalog):
+def test_the_stores_current_release_wins_over_the_bundled_one(tmp_path, settings, bundled_catalog):
     renamed = dataclasses.replace(
         bundled_catalog,
         villages=(Village(id="betro", name="Betro Baru", code="35.16.15.2002"),),
     )
     CatalogStore(tmp_path / "state" / "catalog").activate(
-        build_release(renamed, 7, date(2026, 12, 1)))
+        build_release(renamed, 7, date(2026, 12, 1))
+    )
     out = tmp_path / "out"
     result = run("--village", "betro", "--output-dir", str(out), "--config", settings())
     assert result.exit_code == 0, result.output

@@ -53,8 +53,9 @@ def test_real_villages_decode_everywhere(bundled_catalog, poster_config, village
 
 
 @pytest.mark.parametrize("ssid, password, public_url", TRICKY_WIFI)
-def test_tricky_wifi_settings_decode_and_parse_back(awkward_catalog, poster_config, ssid,
-                                                    password, public_url):
+def test_tricky_wifi_settings_decode_and_parse_back(
+    awkward_catalog, poster_config, ssid, password, public_url
+):
     config = poster_config.replace(ssid=ssid, wifi_password=password, public_url=public_url)
     village = find_village(awkward_catalog, "kemlagi-wetan")
     poster = poster_layout(village, awkward_catalog, config)
@@ -85,27 +86,37 @@ def test_pdf_is_one_a4_page_with_the_settings_words(awkward_catalog, poster_conf
     text = normal(pdf_text(pdf))
     for line in poster.texts:
         assert normal(winansi(line.text)) in text, line.text
-    for words in ("Balai Desa Kémlagi Wétan", "Cek persyaratan sebelum ke kecamatan — gratis",
-                  'Balai; Desa, "A":B\\C', "Kata sandi: rahasia;123", "http://10.42.0.1",
-                  "Matikan data seluler"):
+    for words in (
+        "Balai Desa Kémlagi Wétan",
+        "Cek persyaratan sebelum ke kecamatan — gratis",
+        'Balai; Desa, "A":B\\C',
+        "Kata sandi: rahasia;123",
+        "http://10.42.0.1",
+        "Matikan data seluler",
+    ):
         assert words in text
 
 
 @pytest.mark.parametrize("kind", ["pdf", "png"])
-def test_printed_qr_is_at_least_6_cm_with_a_white_quiet_zone(bundled_catalog, poster_config,
-                                                             kind):
+def test_printed_qr_is_at_least_6_cm_with_a_white_quiet_zone(bundled_catalog, poster_config, kind):
     """Measured on the pixels (poppler's rendering of the PDF; our PNG), not on our numbers."""
     dpi = 150
-    poster = poster_layout(find_village(bundled_catalog, "kemlagi"), bundled_catalog,
-                           poster_config)
-    data = pdf_to_png(written(write_pdf, poster), dpi) if kind == "pdf" else written(
-        write_png, poster)
+    poster = poster_layout(find_village(bundled_catalog, "kemlagi"), bundled_catalog, poster_config)
+    data = (
+        pdf_to_png(written(write_pdf, poster), dpi) if kind == "pdf" else written(write_png, poster)
+    )
     page = Image.open(io.BytesIO(data)).convert("L")
     assert abs(page.size[0] - 1240) <= 1 and abs(page.size[1] - 1754) <= 1  # poppler rounds up
     px = dpi / 25.4
     for qr in poster.qrs:
-        box = page.crop((round(qr.x * px), round(qr.y * px), round((qr.x + qr.size) * px),
-                         round((qr.y + qr.size) * px)))
+        box = page.crop(
+            (
+                round(qr.x * px),
+                round(qr.y * px),
+                round((qr.x + qr.size) * px),
+                round((qr.y + qr.size) * px),
+            )
+        )
         dark = box.point(lambda v: 255 if v < 128 else 0)
         left, top, right, bottom = dark.getbbox()
         assert (right - left) / px >= 60 and (bottom - top) / px >= 60, qr.role
@@ -117,24 +128,30 @@ def test_printed_qr_is_at_least_6_cm_with_a_white_quiet_zone(bundled_catalog, po
 
 
 def test_svg_is_a4_and_carries_every_line(bundled_catalog, poster_config):
-    poster = poster_layout(find_village(bundled_catalog, "Kemlagi"), bundled_catalog,
-                           poster_config)
+    poster = poster_layout(find_village(bundled_catalog, "Kemlagi"), bundled_catalog, poster_config)
     root = ET.fromstring(written(write_svg, poster))
     ns = "{http://www.w3.org/2000/svg}"
     assert (root.get("width"), root.get("height"), root.get("viewBox")) == (
-        "210mm", "297mm", "0 0 210 297")
+        "210mm",
+        "297mm",
+        "0 0 210 297",
+    )
     assert [t.text for t in root.iter(f"{ns}text")] == [t.text for t in poster.texts]
     paths = {p.get("class"): p.get("data-payload") for p in root.iter(f"{ns}path")}
-    assert paths == {"qr-wifi": "WIFI:T:nopass;S:Info Desa Kemlagi;;",
-                     "qr-portal": "http://10.42.0.1/"}
+    assert paths == {
+        "qr-wifi": "WIFI:T:nopass;S:Info Desa Kemlagi;;",
+        "qr-portal": "http://10.42.0.1/",
+    }
 
 
 def test_png_sizes(bundled_catalog, poster_config):
     village = bundled_catalog.villages[0]
-    poster = Image.open(io.BytesIO(written(write_png, poster_layout(village, bundled_catalog,
-                                                                     poster_config))))
-    social = Image.open(io.BytesIO(written(write_png, social_layout(village, bundled_catalog,
-                                                                     poster_config))))
+    poster = Image.open(
+        io.BytesIO(written(write_png, poster_layout(village, bundled_catalog, poster_config)))
+    )
+    social = Image.open(
+        io.BytesIO(written(write_png, social_layout(village, bundled_catalog, poster_config)))
+    )
     assert poster.size == (1240, 1754) and round(poster.info["dpi"][0]) == 150
     assert social.size == (1080, 1080)
 

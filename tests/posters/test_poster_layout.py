@@ -58,8 +58,7 @@ def test_every_village_of_the_catalog_fits(bundled_catalog, poster_config):
 
 
 @pytest.mark.parametrize("village", AWKWARD_VILLAGES, ids=lambda v: v.id)
-def test_awkward_names_wrap_or_shrink_but_stay_on_the_page(awkward_catalog, poster_config,
-                                                             village):
+def test_awkward_names_wrap_or_shrink_but_stay_on_the_page(awkward_catalog, poster_config, village):
     config = poster_config.replace(ssid="Pelita Kiosk")  # "Info Desa <long name>" > 32 bytes
     poster = poster_layout(village, awkward_catalog, config)
     social = social_layout(village, awkward_catalog, config)
@@ -75,8 +74,9 @@ def test_awkward_names_wrap_or_shrink_but_stay_on_the_page(awkward_catalog, post
 
 
 @pytest.mark.parametrize("ssid, password, public_url", TRICKY_WIFI)
-def test_words_and_payloads_match_the_settings(bundled_catalog, poster_config, ssid, password,
-                                               public_url):
+def test_words_and_payloads_match_the_settings(
+    bundled_catalog, poster_config, ssid, password, public_url
+):
     config = poster_config.replace(ssid=ssid, wifi_password=password, public_url=public_url)
     village = find_village(bundled_catalog, "kemlagi")
     poster = poster_layout(village, bundled_catalog, config)
@@ -84,10 +84,18 @@ def test_words_and_payloads_match_the_settings(bundled_catalog, poster_config, s
     assert poster.qr("wifi").payload == wifi_payload(ssid, password)
     assert poster.qr("portal").payload == "http://10.42.0.1/"
     words = flat(poster)
-    for line in (T.ONE_LINER, "Balai Desa Kemlagi", "Kecamatan Kemlagi, Kabupaten Mojokerto",
-                 T.SSID_LABEL, "http://10.42.0.1", T.NOT_OPENING_HEADING,
-                 T.NOT_OPENING_STEPS[0], T.PRINT_HEADING, "Kantor Kecamatan Kemlagi",
-                 "SP4N-LAPOR!: lapor.go.id"):
+    for line in (
+        T.ONE_LINER,
+        "Balai Desa Kemlagi",
+        "Kecamatan Kemlagi, Kabupaten Mojokerto",
+        T.SSID_LABEL,
+        "http://10.42.0.1",
+        T.NOT_OPENING_HEADING,
+        T.NOT_OPENING_STEPS[0],
+        T.PRINT_HEADING,
+        "Kantor Kecamatan Kemlagi",
+        "SP4N-LAPOR!: lapor.go.id",
+    ):
         assert line in words
     # The SSID (and password) may wrap, but read back whole, and large.
     ssid_lines = _lines_after(poster, T.SSID_LABEL, ssid)
@@ -126,8 +134,9 @@ def test_a_templated_ssid_longer_than_wifi_allows_is_refused(awkward_catalog, po
 
 def test_portal_address_comes_from_the_settings(bundled_catalog, poster_config):
     village = find_village(bundled_catalog, "betro")
-    poster = poster_layout(village, bundled_catalog,
-                           poster_config.replace(portal_address="192.168.4.1:8080"))
+    poster = poster_layout(
+        village, bundled_catalog, poster_config.replace(portal_address="192.168.4.1:8080")
+    )
     assert poster.qr("portal").payload == "http://192.168.4.1:8080/"
     assert "http://192.168.4.1:8080" in flat(poster)
     # Without one, the hotspot's usual IP, never the demo's 127.0.0.1.

@@ -83,14 +83,17 @@ def hub_server(served):
 @pytest.fixture
 def kiosk_config(tmp_path, hub_history, hub_server):
     """A kiosk pointed at the test server, with short timeouts."""
-    return load_config(env={}, overrides={
-        "state_dir": str(tmp_path / "kiosk"),
-        "hub_url": hub_server.url,
-        "trust_root": str(hub_history.trust_root),
-        "sync_connect_timeout": 1,
-        "sync_read_timeout": 1,
-        "sync_max_seconds": 3,
-    })
+    return load_config(
+        env={},
+        overrides={
+            "state_dir": str(tmp_path / "kiosk"),
+            "hub_url": hub_server.url,
+            "trust_root": str(hub_history.trust_root),
+            "sync_connect_timeout": 1,
+            "sync_read_timeout": 1,
+            "sync_max_seconds": 3,
+        },
+    )
 
 
 def assert_serving(config, version, fee_text):

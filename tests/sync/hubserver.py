@@ -12,8 +12,10 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-PORTAL_PAGE = (b"<!doctype html><html><head><meta http-equiv=refresh content='0;url=/login'>"
-               b"</head><body>Login Wi-Fi</body></html>")
+PORTAL_PAGE = (
+    b"<!doctype html><html><head><meta http-equiv=refresh content='0;url=/login'>"
+    b"</head><body>Login Wi-Fi</body></html>"
+)
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -65,8 +67,9 @@ class Handler(SimpleHTTPRequestHandler):
             return self._send(200, body[: len(body) - 100], "application/json")
         if kind == "flip":
             pos = len(body) // 2
-            return self._send(200, body[:pos] + bytes([body[pos] ^ 0x01]) + body[pos + 1 :],
-                              "application/json")
+            return self._send(
+                200, body[:pos] + bytes([body[pos] ^ 0x01]) + body[pos + 1 :], "application/json"
+            )
         raise AssertionError(f"unknown fault {kind}")
 
     def _file(self) -> bytes | None:

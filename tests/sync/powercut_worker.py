@@ -46,9 +46,11 @@ def main(state_dir: str, runs: int, seed: int) -> None:
         existed = (store.releases / str(version)).is_dir()  # left by an earlier kill
         pid = os.fork()
         if pid == 0:  # the "sync process"
+
             def hook(name, point=point):
                 if name == point:
                     os.kill(os.getpid(), signal.SIGKILL)
+
             try:
                 Activator(config, checkpoint=hook).install(data, version, good[version])
             finally:
@@ -70,12 +72,26 @@ def main(state_dir: str, runs: int, seed: int) -> None:
         verified = good.get(loaded) == hashlib.sha256(raw).hexdigest()
         recovered = store.recover()
         after = store.load_current().version
-        print(json.dumps({
-            "run": run, "point": point, "existed": existed, "delay": delay, "killed": killed,
-            "before": before, "version": loaded, "verified": verified,
-            "after_recover": after, "recovered": recovered,
-            "leftovers": sorted(p.name for p in store.releases.iterdir() if not p.name.isdigit()),
-        }), flush=True)
+        print(
+            json.dumps(
+                {
+                    "run": run,
+                    "point": point,
+                    "existed": existed,
+                    "delay": delay,
+                    "killed": killed,
+                    "before": before,
+                    "version": loaded,
+                    "verified": verified,
+                    "after_recover": after,
+                    "recovered": recovered,
+                    "leftovers": sorted(
+                        p.name for p in store.releases.iterdir() if not p.name.isdigit()
+                    ),
+                }
+            ),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -31,9 +31,12 @@ def test_init_keeps_keys_out_of_the_published_folder(hub_dir):
     assert public_files and not any(b"PRIVATE KEY" in p.read_bytes() for p in public_files)
     keys = sorted(p.relative_to(hub_dir).as_posix() for p in (hub_dir / "keys").rglob("*.pem"))
     assert keys == [
-        "keys/offline-root/root-1.pem", "keys/offline-root/root-2.pem",
-        "keys/offline-root/root-3.pem", "keys/online/snapshot.pem",
-        "keys/online/timestamp.pem", "keys/technician/targets.pem",
+        "keys/offline-root/root-1.pem",
+        "keys/offline-root/root-2.pem",
+        "keys/offline-root/root-3.pem",
+        "keys/online/snapshot.pem",
+        "keys/online/timestamp.pem",
+        "keys/technician/targets.pem",
     ]
     for key in (hub_dir / "keys").rglob("*.pem"):
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
@@ -97,11 +100,13 @@ def test_passphrase_protection_without_prompts(tmp_path, catalog_copy):
     assert invoke("hub", "init", hub, "--encrypt-keys", env=env).exit_code == 0
     assert b"ENCRYPTED" in (tmp_path / "hub/keys/technician/targets.pem").read_bytes()
     assert b"ENCRYPTED" not in (tmp_path / "hub/keys/online/timestamp.pem").read_bytes()
-    locked = invoke("hub", "publish", str(catalog_copy), "--hub", hub,
-                    env={"KIOSK_HUB_PASSPHRASE": ""})
+    locked = invoke(
+        "hub", "publish", str(catalog_copy), "--hub", hub, env={"KIOSK_HUB_PASSPHRASE": ""}
+    )
     assert locked.exit_code == 1 and "passphrase-protected" in locked.output
-    wrong = invoke("hub", "publish", str(catalog_copy), "--hub", hub,
-                   env={"KIOSK_HUB_PASSPHRASE": "salah"})
+    wrong = invoke(
+        "hub", "publish", str(catalog_copy), "--hub", hub, env={"KIOSK_HUB_PASSPHRASE": "salah"}
+    )
     assert wrong.exit_code == 1 and "wrong passphrase" in wrong.output
     assert invoke("hub", "publish", str(catalog_copy), "--hub", hub, env=env).exit_code == 0
 
@@ -109,8 +114,10 @@ def test_passphrase_protection_without_prompts(tmp_path, catalog_copy):
 def test_usb_stick_sync_from_a_copied_public_folder(hub_history, tmp_path):
     stick = tmp_path / "media/usb/pelita-hub"
     shutil.copytree(hub_history.v2, stick)
-    config = load_config(env={}, overrides={
-        "state_dir": str(tmp_path / "kiosk"), "trust_root": str(hub_history.trust_root)})
+    config = load_config(
+        env={},
+        overrides={"state_dir": str(tmp_path / "kiosk"), "trust_root": str(hub_history.trust_root)},
+    )
     result = run_sync(config, stick.as_uri())  # as the USB unit passes it
     assert result.ok and result.version == 2, result.summary
     assert all(u.startswith("file://") for u in result.fetcher.stats.urls)
@@ -123,23 +130,32 @@ def test_usb_stick_with_a_flipped_byte_is_refused(hub_history, tmp_path):
         data = bytearray(target.read_bytes())
         data[len(data) // 2] ^= 1
         target.write_bytes(bytes(data))
-    config = load_config(env={}, overrides={
-        "state_dir": str(tmp_path / "kiosk"), "trust_root": str(hub_history.trust_root)})
+    config = load_config(
+        env={},
+        overrides={"state_dir": str(tmp_path / "kiosk"), "trust_root": str(hub_history.trust_root)},
+    )
     result = run_sync(config, str(stick))
     assert not result.ok and "does not match what the kecamatan signed" in result.reason
     assert result.version == 0  # still the bundled catalog
 
 
-@pytest.mark.parametrize("overrides, words", [
-    ({"trust_root": ""}, "no trust root configured"),
-    ({"hub_url": ""}, "no hub configured"),
-    ({"hub_url": "/nonexistent/stick"}, "is not a hub folder"),
-    ({"hub_url": "HUB_DIR"}, "whole hub folder, with its secret keys"),
-    ({"hub_url": "http://127.0.0.1:9/"}, "connection to the hub failed"),
-])
+@pytest.mark.parametrize(
+    "overrides, words",
+    [
+        ({"trust_root": ""}, "no trust root configured"),
+        ({"hub_url": ""}, "no hub configured"),
+        ({"hub_url": "/nonexistent/stick"}, "is not a hub folder"),
+        ({"hub_url": "HUB_DIR"}, "whole hub folder, with its secret keys"),
+        ({"hub_url": "http://127.0.0.1:9/"}, "connection to the hub failed"),
+    ],
+)
 def test_misconfiguration_is_explained(tmp_path, hub_history, overrides, words):
-    settings = {"state_dir": str(tmp_path / "k"), "trust_root": str(hub_history.trust_root),
-                "hub_url": str(hub_history.v1), **overrides}
+    settings = {
+        "state_dir": str(tmp_path / "k"),
+        "trust_root": str(hub_history.trust_root),
+        "hub_url": str(hub_history.v1),
+        **overrides,
+    }
     if settings["hub_url"] == "HUB_DIR":
         settings["hub_url"] = str(hub_history.hub_dir)
     result = run_sync(load_config(env={}, overrides=settings))

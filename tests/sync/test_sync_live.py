@@ -56,4 +56,4 @@ def test_live_site_switches_within_seconds_and_never_mixes(at_v1):
     assert kinds[0] == "v1" and kinds[-1] == "v2"
     # (how fast: SiteSource looks once a second; the 5 s deadline above only bounds the wait)
     # once switched, never back
-    assert kinds[kinds.index("v2"):] == ["v2"] * (len(kinds) - kinds.index("v2"))
+    assert kinds[kinds.index("v2") :] == ["v2"] * (len(kinds) - kinds.index("v2"))

@@ -22,9 +22,19 @@ RUNS = 120
 @pytest.mark.slow
 def test_kill_minus_9_during_activation_never_breaks_the_store(config):
     out = subprocess.run(
-        [sys.executable, "-m", "tests.sync.powercut_worker",
-         str(config.state_path), str(RUNS), "7"],
-        cwd=REPO, capture_output=True, text=True, timeout=120, check=True,
+        [
+            sys.executable,
+            "-m",
+            "tests.sync.powercut_worker",
+            str(config.state_path),
+            str(RUNS),
+            "7",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     ).stdout
     runs = [json.loads(line) for line in out.splitlines()]
     assert len(runs) == RUNS

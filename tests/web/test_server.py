@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import logging
 import threading
+import urllib.error
 import urllib.request
 
 import pytest
@@ -51,8 +52,14 @@ def test_busy_queue_is_not_logged_per_request(kiosk_server):
 
 @pytest.mark.parametrize(
     "query_string, query",
-    [("q=ktp+hilang", "ktp hilang"), ("x=1&q=a&q=b", "a"), ("", ""), ("q=", ""),
-     ("q=%ff", "\ufffd"), ("q=akta%20lahir", "akta lahir")],
+    [
+        ("q=ktp+hilang", "ktp hilang"),
+        ("x=1&q=a&q=b", "a"),
+        ("", ""),
+        ("q=", ""),
+        ("q=%ff", "\ufffd"),
+        ("q=akta%20lahir", "akta lahir"),
+    ],
 )
 def test_search_query_is_the_first_q(query_string, query):
     assert search_query(query_string) == query
@@ -65,8 +72,70 @@ def test_search_is_answered_without_flask(config):
     source = SiteSource(config)
     door = FrontDoor(flask_must_not_run, source, Portal(["127.0.0.1"], config.portal_url, 60))
     answered = []
-    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/cari", "QUERY_STRING": "q=kia",
-               "HTTP_HOST": "127.0.0.1:8080", "REMOTE_ADDR": "127.0.0.1"}
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/cari",
+        "QUERY_STRING": "q=kia",
+        "HTTP_HOST": "127.0.0.1:8080",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
     body = b"".join(door(environ, lambda status, headers: answered.append(status)))
     assert answered == ["200 OK"]
     assert body == source.get().search_page("kia").body
+
+
+@pytest.fixture
+def inline_server(app, config):
+    """The tuned server, with a handle on its dispatcher to count inline answers."""
+    config = config.replace(port=free_port())
+    server = create_server(app, config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{config.port}", server.task_dispatcher
+    finally:
+        server.close()
+        thread.join(5)
+
+
+def test_pages_from_memory_are_served_in_the_socket_thread(inline_server, app):
+    url, dispatcher = inline_server
+    app.extensions["kiosk.source"].get()  # the first look at the store is done
+    before = dispatcher.inline_count
+    for path in ("/", "/layanan/sktm", "/tentang"):
+        assert get(url + path)[0] == 200
+    assert dispatcher.inline_count - before >= 2  # a look at the store may take one
+
+
+def test_work_that_may_block_goes_to_a_worker(inline_server, app):
+    url, dispatcher = inline_server
+    source = app.extensions["kiosk.source"]
+    source.get()
+    before = dispatcher.inline_count
+    # A search not rendered yet, a missing page (Flask), a form post: never inline.
+    assert get(url + "/cari?q=surat+pindah+baru")[0] == 200
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        get(url + "/tidak-ada")
+    missing.value.close()
+    assert missing.value.code == 404
+    post = urllib.request.Request(url + "/", data=b"x", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(post, timeout=5)
+    refused.value.close()
+    assert dispatcher.inline_count == before
+    # Once rendered, the same search is answered from memory.
+    assert get(url + "/cari?q=surat+pindah+baru")[0] == 200
+    assert dispatcher.inline_count in (before + 1, before)  # unless the store check fell due
+
+
+def test_answers_from_memory_rules(app, config):
+    front = app.wsgi_app
+    front.source.get()
+    assert front.answers_from_memory("GET", "/layanan/kia", "", "127.0.0.1:8080")
+    assert front.answers_from_memory("HEAD", "/", "", None)
+    assert front.answers_from_memory("GET", "/generate_204", "", "connectivitycheck.gstatic.com")
+    assert not front.answers_from_memory("POST", "/cetak/kia", "", "127.0.0.1:8080")
+    assert not front.answers_from_memory("GET", "/404", "", "127.0.0.1:8080")
+    assert not front.answers_from_memory("GET", "/cari", "q=belum+pernah", "127.0.0.1")
+    front.source._checked_at = float("-inf")  # the look at the store is due
+    assert not front.answers_from_memory("GET", "/", "", "127.0.0.1")
