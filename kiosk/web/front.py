@@ -25,28 +25,37 @@ class FrontDoor:
         self.portal = portal
 
     def __call__(self, environ, start_response):
+        response = self.respond(environ)
+        if response is None:
+            return self.app(environ, start_response)
+        status, headers, body = response
+        start_response(status, headers)
+        return [body]
+
+    def respond(self, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """(status, headers, body) when the answer comes from memory, else None (Flask).
+
+        Reads only REQUEST_METHOD, PATH_INFO, QUERY_STRING, REMOTE_ADDR and the Host,
+        Accept-Encoding and If-None-Match headers, so the server's fast path can call it
+        with a small dict (kiosk/web/server.py)."""
         path = environ.get("PATH_INFO") or "/"
         client = environ.get("REMOTE_ADDR", "")
         if not self.portal.is_own_host(environ.get("HTTP_HOST")):
             answer = self.portal.answer(client, path)
             if answer is not None:
                 status, content_type, body = answer
-                start_response(
+                return (
                     "204 No Content" if status == 204 else "200 OK",
                     [("Content-Type", content_type), ("Content-Length", str(len(body)))] + NO_STORE,
+                    body,
                 )
-                return [body]
             body = b"Redirecting to the kiosk"
-            start_response(
-                "302 Found",
-                [
-                    ("Location", self.portal.portal_url),
-                    ("Content-Type", "text/plain"),
-                    ("Content-Length", str(len(body))),
-                ]
-                + NO_STORE,
-            )
-            return [body]
+            headers = [
+                ("Location", self.portal.portal_url),
+                ("Content-Type", "text/plain"),
+                ("Content-Length", str(len(body))),
+            ]
+            return "302 Found", headers + NO_STORE, body
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             if path == "/selesai":
                 self.portal.mark_done(client)
@@ -56,10 +65,8 @@ class FrontDoor:
             else:
                 page = site.pages.get(path)
             if page is not None and path not in ("404", "500"):
-                status, headers, body = page_response(environ, page)
-                start_response(status, headers)
-                return [body]
-        return self.app(environ, start_response)
+                return page_response(environ, page)
+        return None
 
     def answers_from_memory(self, method: str, path: str, query: str, host: str | None) -> bool:
         """Would this request be answered from memory, with no I/O and no rendering?

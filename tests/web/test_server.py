@@ -139,3 +139,75 @@ def test_answers_from_memory_rules(app, config):
     assert not front.answers_from_memory("GET", "/cari", "q=belum+pernah", "127.0.0.1")
     front.source._checked_at = float("-inf")  # the look at the store is due
     assert not front.answers_from_memory("GET", "/", "", "127.0.0.1")
+
+
+def raw_exchange(url: str, request: bytes) -> bytes:
+    """Send raw bytes, read until the server closes or 1 s of silence."""
+    import socket
+
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(request)
+        sock.settimeout(1.0)
+        chunks = []
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except TimeoutError:
+            chunks.append(b"<open>")
+    return b"".join(chunks)
+
+
+@pytest.fixture
+def fast_server(inline_server, app):
+    """The server with the store check pushed far away, so answers come from memory."""
+    import time
+
+    url, dispatcher = inline_server
+    source = app.extensions["kiosk.source"]
+    source.get()
+    source._checked_at = time.monotonic() + 3600
+    return url, dispatcher
+
+
+def test_fast_path_http11_keep_alive_and_pipelining(fast_server, app):
+    url, dispatcher = fast_server
+    before = dispatcher.inline_count
+    one = b"GET /layanan/kia HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip\r\n\r\n"
+    last = b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    reply = raw_exchange(url, one + one + last)
+    assert reply.count(b"HTTP/1.1 200 OK\r\n") == 3
+    assert not reply.endswith(b"<open>"), "Connection: close must close"
+    page = app.extensions["kiosk.source"].site.pages["/layanan/kia"]
+    assert reply.count(page.gzipped) == 2
+    head = reply[reply.rindex(b"HTTP/1.1 200 OK") :]
+    assert f"Content-Length: {len(page.body)}".encode() not in head  # HEAD of "/" not kia
+    assert head.endswith(b"\r\n\r\n"), "HEAD has no body"
+    assert dispatcher.inline_count - before >= 1
+
+
+def test_fast_path_http10_closes_unless_keep_alive(fast_server):
+    url, _ = fast_server
+    closed = raw_exchange(url, b"GET / HTTP/1.0\r\n\r\n")
+    assert closed.startswith(b"HTTP/1.0 200 OK\r\n") and not closed.endswith(b"<open>")
+    kept = raw_exchange(url, b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    assert b"Connection: Keep-Alive\r\n" in kept and kept.endswith(b"<open>")
+
+
+def test_fast_path_revalidation_and_portal(fast_server, app):
+    url, _ = fast_server
+    page = app.extensions["kiosk.source"].site.pages["/tentang"]
+    reply = raw_exchange(
+        url,
+        b"GET /generate_204 HTTP/1.1\r\nHost: connectivitycheck.gstatic.com\r\n"
+        b"Connection: close\r\n\r\n",
+    )
+    assert reply.startswith(b"HTTP/1.1 302 Found\r\n")
+    assert b"Location: http://127.0.0.1:8080/\r\n" in reply
+    reply = raw_exchange(
+        url,
+        f"GET /tentang HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: {page.etag}\r\n"
+        "Connection: close\r\n\r\n".encode(),
+    )
+    assert reply.startswith(b"HTTP/1.1 304 Not Modified\r\n")
+    assert reply.endswith(b"\r\n\r\n")
