@@ -77,8 +77,14 @@ def cold_start(work: Path, runs: int) -> list[float]:
         seed_store(kiosk.state)
         kiosk.start()
         try:
-            took = wait_for(kiosk.port, HOME, lambda r: r.status == 200, timeout=15,
-                            start=kiosk.started_at, interval=0.002)
+            took = wait_for(
+                kiosk.port,
+                HOME,
+                lambda r: r.status == 200,
+                timeout=15,
+                start=kiosk.started_at,
+                interval=0.002,
+            )
         finally:
             kiosk.stop()
         if took is None:
@@ -107,8 +113,12 @@ def throughput(kiosk: Kiosk, nginx: Nginx, seconds: float, rounds: int):
 def summarize(results) -> dict[tuple[str, int, str], tuple[float, float, float, int]]:
     """Median req/s, p50 and p99 over the rounds, and the total errors."""
     return {
-        key: (median([r.rps for r in rs]), median([r.p50_ms for r in rs]),
-              median([r.p99_ms for r in rs]), sum(r.errors for r in rs))
+        key: (
+            median([r.rps for r in rs]),
+            median([r.p50_ms for r in rs]),
+            median([r.p99_ms for r in rs]),
+            sum(r.errors for r in rs),
+        )
         for key, rs in results.items()
     }
 
@@ -132,8 +142,9 @@ def release_swap(kiosk: Kiosk) -> float | None:
     store.activate(data)
     start = time.perf_counter()
     expected = marker.encode("utf-8")
-    return wait_for(kiosk.port, SERVICE, lambda r: expected in _plain(r), timeout=10,
-                    start=start, interval=0.01)
+    return wait_for(
+        kiosk.port, SERVICE, lambda r: expected in _plain(r), timeout=10, start=start, interval=0.01
+    )
 
 
 def _plain(fetched) -> bytes:
@@ -146,8 +157,9 @@ def printer_idle(work: Path) -> str:
     """Idle RSS of ``kiosk printer`` (mock pins, folder printer), if that command exists."""
     exe = kiosk_executable()
     env = {**os.environ, "GPIOZERO_PIN_FACTORY": "mock"}
-    probe = subprocess.run([exe, "printer", "--help"], capture_output=True, text=True,
-                           timeout=30, env=env)
+    probe = subprocess.run(
+        [exe, "printer", "--help"], capture_output=True, text=True, timeout=30, env=env
+    )
     if probe.returncode != 0:
         return "n/a (not built yet)"
     command = [exe, "printer"]
@@ -157,8 +169,9 @@ def printer_idle(work: Path) -> str:
         if sub is None:
             return "n/a (no daemon subcommand found in `kiosk printer --help`)"
         command.append(sub)
-    help_text = subprocess.run([*command, "--help"], capture_output=True, text=True,
-                               timeout=30, env=env).stdout
+    help_text = subprocess.run(
+        [*command, "--help"], capture_output=True, text=True, timeout=30, env=env
+    ).stdout
     config = work / "printer.toml"
     config.write_text(
         f'state_dir = "{work / "printer-state"}"\n[printer]\ntype = "folder"\n'
@@ -183,8 +196,13 @@ def companion(name: str) -> list[str]:
     """Printed lines of bench/<name>.py (written by other engineers), or 'n/a'."""
     if not (REPO / "bench" / f"{name}.py").exists():
         return [f"n/a (bench/{name}.py not present yet)"]
-    done = subprocess.run([sys.executable, str(REPO / "bench" / f"{name}.py")], cwd=REPO,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / f"{name}.py")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     if done.returncode != 0:
         lines.append(f"(exited with {done.returncode}: {done.stderr.strip()[-300:]})")
@@ -197,8 +215,9 @@ def verdict(ok: bool) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=3,
-                        help="length of one wrk run (whole seconds)")
+    parser.add_argument(
+        "--seconds", type=int, default=3, help="length of one wrk run (whole seconds)"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (median)")
     parser.add_argument("--cold-runs", type=int, default=5, help="cold starts to time")
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse")
@@ -217,8 +236,10 @@ def main(argv: list[str] | None = None) -> int:
 
     say(f"# Pelita Kiosk benchmark, {datetime.date.today().isoformat()}")
     say()
-    say(f"Machine: {machine()}; nginx: {nginx_version()}; wrk 2 threads, gzip accepted; "
-        f"{args.rounds} rounds of {args.seconds:g} s, medians.")
+    say(
+        f"Machine: {machine()}; nginx: {nginx_version()}; wrk 2 threads, gzip accepted; "
+        f"{args.rounds} rounds of {args.seconds:g} s, medians."
+    )
     say()
     targets: list[tuple[str, str, bool | None]] = []
     kiosk = nginx = None
@@ -287,36 +308,79 @@ def main(argv: list[str] | None = None) -> int:
     for label, path in (("home", HOME), ("service", SERVICE), ("search", SEARCH)):
         for c in CONNECTIONS:
             k, n = summary[(label, c, "kiosk")], summary[(label, c, "nginx")]
-            rows.append([f"{label} `{path}`", c, f"{k[0]:,.0f}", f"{k[1]:.2f}", f"{k[2]:.2f}",
-                         f"{n[0]:,.0f}", f"{n[1]:.2f}", f"{n[2]:.2f}", f"{k[0] / n[0]:.2f}",
-                         f"{k[3]}/{n[3]}"])
-    say(markdown_table(["page", "conns", "kiosk req/s", "p50 ms", "p99 ms", "nginx req/s",
-                        "p50 ms", "p99 ms", "kiosk/nginx", "errors k/n"], rows))
+            rows.append(
+                [
+                    f"{label} `{path}`",
+                    c,
+                    f"{k[0]:,.0f}",
+                    f"{k[1]:.2f}",
+                    f"{k[2]:.2f}",
+                    f"{n[0]:,.0f}",
+                    f"{n[1]:.2f}",
+                    f"{n[2]:.2f}",
+                    f"{k[0] / n[0]:.2f}",
+                    f"{k[3]}/{n[3]}",
+                ]
+            )
+    say(
+        markdown_table(
+            [
+                "page",
+                "conns",
+                "kiosk req/s",
+                "p50 ms",
+                "p99 ms",
+                "nginx req/s",
+                "p50 ms",
+                "p99 ms",
+                "kiosk/nginx",
+                "errors k/n",
+            ],
+            rows,
+        )
+    )
     say()
     k16, n16 = summary[("service", 16, "kiosk")], summary[("service", 16, "nginx")]
-    targets.append(("service req/s at 16 conns ≥ 0.15 × nginx",
-                    f"{k16[0] / n16[0]:.2f} × ({k16[0]:,.0f} vs {n16[0]:,.0f})",
-                    k16[0] >= 0.15 * n16[0]))
+    targets.append(
+        (
+            "service req/s at 16 conns ≥ 0.15 × nginx",
+            f"{k16[0] / n16[0]:.2f} × ({k16[0]:,.0f} vs {n16[0]:,.0f})",
+            k16[0] >= 0.15 * n16[0],
+        )
+    )
     targets.append(("service p99 at 16 conns ≤ 30 ms", f"{k16[2]:.2f} ms", k16[2] <= 30))
 
     say("## Page weight (gzip, bytes on the wire incl. headers)")
     say()
-    say(markdown_table(["page", "kiosk wire", "kiosk body", "nginx wire"],
-                       [[p, w, b, n] for p, w, b, n in weights]))
+    say(
+        markdown_table(
+            ["page", "kiosk wire", "kiosk body", "nginx wire"],
+            [[p, w, b, n] for p, w, b, n in weights],
+        )
+    )
     largest = max(weights, key=lambda w: w[1])
     say()
     say(f"Largest: {largest[0]} — {largest[1]:,} bytes on the wire ({largest[2]:,} body).")
     say()
-    targets.append(("every page ≤ 14 KB on the wire", f"largest {largest[1]:,} B ({largest[0]})",
-                    largest[1] <= PAGE_LIMIT))
+    targets.append(
+        (
+            "every page ≤ 14 KB on the wire",
+            f"largest {largest[1]:,} B ({largest[0]})",
+            largest[1] <= PAGE_LIMIT,
+        )
+    )
 
     say("## Start-up, release swap, memory")
     say()
     rows = [
-        ["cold start: process start → first 200 (median / max of "
-         f"{len(cold)})", f"{median(cold):.3f} s / {max(cold):.3f} s"],
-        ["new release activated → new page served", "timed out (10 s)" if swap is None
-         else f"{swap:.3f} s"],
+        [
+            f"cold start: process start → first 200 (median / max of {len(cold)})",
+            f"{median(cold):.3f} s / {max(cold):.3f} s",
+        ],
+        [
+            "new release activated → new page served",
+            "timed out (10 s)" if swap is None else f"{swap:.3f} s",
+        ],
         ["web peak RSS (VmHWM) after the wrk runs", f"{web_peak:.1f} MB"],
         ["web peak RSS after the release swap", f"{web_peak_swap:.1f} MB"],
         ["printer daemon RSS, idle", printer],
@@ -324,9 +388,13 @@ def main(argv: list[str] | None = None) -> int:
     say(markdown_table(["measure", "value"], rows))
     say()
     targets.append(("cold start ≤ 1.0 s", f"{median(cold):.3f} s", median(cold) <= 1.0))
-    targets.append(("new release served ≤ 2 s after activation",
-                    "timeout" if swap is None else f"{swap:.3f} s",
-                    swap is not None and swap <= 2.0))
+    targets.append(
+        (
+            "new release served ≤ 2 s after activation",
+            "timeout" if swap is None else f"{swap:.3f} s",
+            swap is not None and swap <= 2.0,
+        )
+    )
     targets.append(("web RSS ≤ 45 MB under load", f"{web_peak:.1f} MB", web_peak <= 45))
 
     say("## Lighthouse 12.2.3, mobile preset (kiosk)")
@@ -338,14 +406,34 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append([label, s, "", "", ""])
                 targets.append((f"Lighthouse {label}", s, False))
                 continue
-            rows.append([label, s.performance, s.accessibility, s.best_practices,
-                         ", ".join(s.failed) or "none"])
-            targets.append((f"Lighthouse {label}: perf ≥ 95, a11y 100, best practices ≥ 95",
-                            f"{s.performance} / {s.accessibility} / {s.best_practices}",
-                            s.performance >= 95 and s.accessibility == 100
-                            and s.best_practices >= 95))
-        say(markdown_table(["page", "performance", "accessibility", "best practices",
-                            "audits below full score"], rows))
+            rows.append(
+                [
+                    label,
+                    s.performance,
+                    s.accessibility,
+                    s.best_practices,
+                    ", ".join(s.failed) or "none",
+                ]
+            )
+            targets.append(
+                (
+                    f"Lighthouse {label}: perf ≥ 95, a11y 100, best practices ≥ 95",
+                    f"{s.performance} / {s.accessibility} / {s.best_practices}",
+                    s.performance >= 95 and s.accessibility == 100 and s.best_practices >= 95,
+                )
+            )
+        say(
+            markdown_table(
+                [
+                    "page",
+                    "performance",
+                    "accessibility",
+                    "best practices",
+                    "audits below full score",
+                ],
+                rows,
+            )
+        )
     else:
         say("skipped (--no-lighthouse)")
     say()
@@ -361,8 +449,11 @@ def main(argv: list[str] | None = None) -> int:
 
     say("## Targets")
     say()
-    say(markdown_table(["target", "measured", "verdict"],
-                       [[t, m, verdict(ok)] for t, m, ok in targets]))
+    say(
+        markdown_table(
+            ["target", "measured", "verdict"], [[t, m, verdict(ok)] for t, m, ok in targets]
+        )
+    )
     if args.output:
         args.output.write_text("\n".join(out) + "\n", encoding="utf-8")
     if args.keep:

@@ -54,7 +54,13 @@ def run_lighthouse(url: str, work: Path) -> Scores:
     with tempfile.TemporaryDirectory(dir=work) as profile:
         output = Path(profile) / "report.json"
         command = [
-            "npx", "-y", LIGHTHOUSE, url, "--quiet", "--output=json", f"--output-path={output}",
+            "npx",
+            "-y",
+            LIGHTHOUSE,
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={output}",
             f"--only-categories={','.join(CATEGORIES)}",
             f"--chrome-flags={CHROME_FLAGS} --user-data-dir={profile}/chrome",
         ]

@@ -52,7 +52,10 @@ class Process:
         self.started_at = time.perf_counter()
         with open(self.log, "ab") as log:
             self.popen = subprocess.Popen(
-                self.command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                self.command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
                 env=self.env,
             )
         return self

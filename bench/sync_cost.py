@@ -32,8 +32,10 @@ def measure(config, label: str) -> None:
     result = run_sync(config, fetcher=fetcher)
     assert result.ok, result.summary
     files = ", ".join(u.rsplit("/", 1)[1][:24] for u in fetcher.stats.urls)
-    print(f"{label:34} {fetcher.stats.requests:2} requests {fetcher.stats.bytes:8,} bytes "
-          f"(body)  [{files}]")
+    print(
+        f"{label:34} {fetcher.stats.requests:2} requests {fetcher.stats.bytes:8,} bytes "
+        f"(body)  [{files}]"
+    )
 
 
 def main() -> int:
@@ -47,11 +49,14 @@ def main() -> int:
         handler = functools.partial(Quiet, directory=str(hub.public))
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        config = load_config(env={}, overrides={
-            "state_dir": str(work / "kiosk"),
-            "hub_url": f"http://127.0.0.1:{server.server_address[1]}/",
-            "trust_root": str(hub.metadata_dir / "1.root.json"),
-        })
+        config = load_config(
+            env={},
+            overrides={
+                "state_dir": str(work / "kiosk"),
+                "hub_url": f"http://127.0.0.1:{server.server_address[1]}/",
+                "trust_root": str(hub.metadata_dir / "1.root.json"),
+            },
+        )
         release = next(hub.targets_dir.iterdir()).stat().st_size
         print(f"release size: {release:,} bytes (canonical JSON, not compressed)")
         measure(config, "first sync (empty kiosk)")

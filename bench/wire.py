@@ -54,8 +54,9 @@ def _dechunk(data: bytes) -> bytes:
         pos = end + 2 + size + 2
 
 
-def wait_for(port: int, path: str, check, timeout: float, start: float | None = None,
-             interval: float = 0.005) -> float | None:
+def wait_for(
+    port: int, path: str, check, timeout: float, start: float | None = None, interval: float = 0.005
+) -> float | None:
     """Poll until ``check(fetched)`` holds; seconds since ``start`` (perf_counter,
     default now), or None after ``timeout`` seconds."""
     start = time.perf_counter() if start is None else start

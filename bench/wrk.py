@@ -51,8 +51,16 @@ def run_wrk(url: str, connections: int, seconds: int, threads: int = 2) -> WrkRe
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError("benchmarks only send traffic to 127.0.0.1")
     command = [
-        "wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{int(seconds)}s",
-        "--timeout", "5s", "--latency", "-H", "Accept-Encoding: gzip", url,
+        "wrk",
+        f"-t{min(threads, connections)}",
+        f"-c{connections}",
+        f"-d{int(seconds)}s",
+        "--timeout",
+        "5s",
+        "--latency",
+        "-H",
+        "Accept-Encoding: gzip",
+        url,
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True)
     return parse_wrk(done.stdout)
