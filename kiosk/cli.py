@@ -19,25 +19,8 @@ import click
 from . import __version__
 from .catalog.load import check_catalog_dir
 from .catalog.release import build_release
-from .config import load_config
-from .errors import ConfigError, KioskError
-
-config_option = click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="The hall's settings (TOML). Default: $KIOSK_CONFIG or /etc/kiosk/kiosk.toml if present.",
-)
-
-
-def get_config(config_file, **overrides):
-    try:
-        return load_config(
-            config_file, overrides={k: v for k, v in overrides.items() if v is not None}
-        )
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+from .cli_options import config_option, get_config
+from .errors import KioskError
 
 
 class LazyGroup(click.Group):

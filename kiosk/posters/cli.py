@@ -10,7 +10,8 @@ import click
 from ..catalog.model import Catalog
 from ..catalog.release import bundled_release_path, load_release
 from ..catalog.store import CatalogStore
-from ..config import Config, load_config
+from ..cli_options import config_option, get_config
+from ..config import Config
 from ..errors import ConfigError, KioskError
 from .layout import find_village, poster_layout, social_layout
 from .pdf import write_pdf
@@ -66,13 +67,7 @@ def write_village(village, catalog: Catalog, config: Config, output_dir: Path) -
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the files.",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="The hall's settings (TOML). Default: $KIOSK_CONFIG or /etc/kiosk/kiosk.toml.",
-)
+@config_option
 def poster(village_name, all_villages, output_dir, config_file):
     """Make QR posters (A4 PDF, SVG, PNG) and a square social image per village.
 
@@ -81,10 +76,7 @@ def poster(village_name, all_villages, output_dir, config_file):
     """
     if village_name and all_villages:
         raise click.UsageError("give either --village NAME or --all, not both")
-    try:
-        config = load_config(config_file)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    config = get_config(config_file)
     try:
         catalog = poster_catalog(config)
     except KioskError as exc:

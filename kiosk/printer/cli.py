@@ -7,13 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..cli_options import config_option, get_config
 from ..errors import KioskError
-
-
-def _config(config_file):
-    from ..cli import get_config
-
-    return get_config(config_file)
 
 
 @click.command()
@@ -35,13 +30,7 @@ def _config(config_file):
 @click.option(
     "--preview", is_flag=True, help="Show the slip as text (the default without --output)."
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="The hall's settings (TOML).",
-)
+@config_option
 def slip(service_id, index, width, output, preview, config_file):
     """Make the slip for SERVICE_ID (or --index) without a printer."""
     from ..fsutil import atomic_write_bytes
@@ -51,7 +40,7 @@ def slip(service_id, index, width, output, preview, config_file):
     from .backends import make_backend
     from .catalog import CurrentCatalog
 
-    config = _config(config_file)
+    config = get_config(config_file)
     if bool(service_id) == bool(index):
         raise click.UsageError("give a SERVICE_ID or --index (not both)")
     catalog = CurrentCatalog(config).get()
@@ -90,13 +79,7 @@ def slip(service_id, index, width, output, preview, config_file):
 
 
 @click.command()
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="The hall's settings (TOML). Default: $KIOSK_CONFIG or /etc/kiosk/kiosk.toml.",
-)
+@config_option
 @click.option(
     "--mock-pins", is_flag=True, help="Simulated GPIO pins (a laptop; no buttons to press)."
 )
@@ -104,7 +87,7 @@ def printer(config_file, mock_pins):
     """Run the printer daemon: buttons, status LED, spool jobs from the site."""
     from .daemon import PrinterDaemon
 
-    config = _config(config_file)
+    config = get_config(config_file)
     pin_factory = None
     if mock_pins:
         from gpiozero.pins.mock import MockFactory

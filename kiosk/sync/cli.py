@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from ..cli_options import config_option, get_config
 from ..errors import CatalogInvalid, KioskError
 from .keys import PASSPHRASE_ENV, passphrase_from_env
 
@@ -117,13 +118,7 @@ def hub_status(hub_dir):
 
 
 @click.command()
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="The hall's settings (TOML).",
-)
+@config_option
 @click.option(
     "--from",
     "source",
@@ -132,7 +127,6 @@ def hub_status(hub_dir):
 )
 def sync(config_file, source):
     """Fetch, verify and activate the newest signed catalog from the hub."""
-    from ..cli import get_config
     from .run import run_sync
 
     config = get_config(config_file)
