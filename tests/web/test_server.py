@@ -18,16 +18,22 @@ from tests.conftest import free_port
 
 
 @pytest.fixture
-def kiosk_server(app, config):
+def inline_server(app, config):
+    """The tuned server: its URL, and its dispatcher (to count inline answers)."""
     config = config.replace(port=free_port())
     server = create_server(app, config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{config.port}"
+        yield f"http://127.0.0.1:{config.port}", server.task_dispatcher
     finally:
         server.close()
         thread.join(5)
+
+
+@pytest.fixture
+def kiosk_server(inline_server):
+    return inline_server[0]
 
 
 def get(url: str):
@@ -82,20 +88,6 @@ def test_search_is_answered_without_flask(config):
     body = b"".join(door(environ, lambda status, headers: answered.append(status)))
     assert answered == ["200 OK"]
     assert body == source.get().search_page("kia").body
-
-
-@pytest.fixture
-def inline_server(app, config):
-    """The tuned server, with a handle on its dispatcher to count inline answers."""
-    config = config.replace(port=free_port())
-    server = create_server(app, config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{config.port}", server.task_dispatcher
-    finally:
-        server.close()
-        thread.join(5)
 
 
 def test_pages_from_memory_are_served_in_the_socket_thread(inline_server, app):
