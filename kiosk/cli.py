@@ -79,6 +79,8 @@ def systemd_sockets() -> list[socket.socket]:
 @config_option
 def serve(host, port, config_file):
     """Serve the residents' site with waitress."""
+    from .doctor import System
+    from .systemd import notify, start_watchdog
     from .web import create_app
     from .web.server import create_server
 
@@ -92,7 +94,14 @@ def serve(host, port, config_file):
     click.echo(
         f"Pelita Kiosk serving {where} (portal {config.portal_url}, config: {config.source})"
     )
-    create_server(app, config, sockets).run()
+    server = create_server(app, config, sockets)
+    port = (
+        sockets[0].getsockname()[1] if sockets else getattr(server, "effective_port", config.port)
+    )
+    # Healthy = the site answers its own request within 5 s (all threads stuck: restart).
+    start_watchdog(lambda: System().http_status(port, config.portal) == 200)
+    notify("READY=1")
+    server.run()
 
 
 # ---------------------------------------------------------------- catalog

@@ -64,9 +64,10 @@ class System:
                 return True
         return False
 
-    def http_status(self, port: int, host: str) -> int | None:
+    def http_status(self, port: int, host: str, address: str = "127.0.0.1") -> int | None:
+        """Status of ``GET /`` with ``Host: host`` at address:port (None: no answer)."""
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn = http.client.HTTPConnection(address, port, timeout=5)
             conn.request("GET", "/", headers={"Host": host})
             status = conn.getresponse().status
             conn.close()

@@ -15,6 +15,7 @@ from ..buttons import LONG_PRESS_SECONDS, ButtonPanel, StatusLed, parse_buttons
 from ..config import Config
 from ..slips.layout import index_slip
 from ..slips.render import slip_bytes
+from ..systemd import notify, start_watchdog
 from .backends import Backend, make_backend
 from .catalog import CurrentCatalog
 from .spool import Spool
@@ -104,9 +105,14 @@ class PrinterDaemon:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
         self.start()
+        notify("READY=1")
+        watchdog = start_watchdog(self.worker.is_alive)
         try:
             stop.wait()
         finally:
+            notify("STOPPING=1")
+            if watchdog is not None:
+                watchdog.set()
             self.stop()
 
 

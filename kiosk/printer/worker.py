@@ -77,6 +77,10 @@ class PrintWorker:
         self._thread = threading.Thread(target=self.run, name="print-worker", daemon=True)
         self._thread.start()
 
+    def is_alive(self) -> bool:
+        """Is the worker thread running (the watchdog's health check)?"""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         if self._thread is not None:
