@@ -176,13 +176,13 @@ def demo(ctx, port):
 @config_option
 def status(config_file):
     """Show printer, sync and catalog state in plain words."""
+    from .catalog.active import load_active_catalog
     from .status import all_statuses, format_status
-    from .web.source import SiteSource
 
     config = get_config(config_file)
     click.echo(f"config: {config.source}; state folder: {config.state_path}")
     try:
-        catalog = SiteSource(config).site.catalog
+        catalog = load_active_catalog(config)
         click.echo(
             f"catalog: version {catalog.version}, updated {catalog.updated.isoformat()}, "
             f"{len(catalog.services)} services"

@@ -12,7 +12,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog.release import bundled_release_path, load_release
+from .catalog.active import fallback_release_path
+from .catalog.release import load_release
 from .catalog.store import CatalogStore
 from .config import Config
 from .errors import ReleaseInvalid
@@ -118,7 +119,7 @@ def check_catalog(config: Config) -> Check:
     store = CatalogStore(config.state_path / "catalog")
     target = store.current_target()
     if target is None:
-        catalog = load_release(bundled_release_path())
+        catalog = load_release(fallback_release_path(config))
         return Check(
             "catalog",
             True,

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..catalog.active import load_active_catalog
 from ..catalog.model import Catalog
-from ..catalog.release import bundled_release_path, load_release
-from ..catalog.store import CatalogStore
 from ..cli_options import config_option, get_config
 from ..config import Config
 from ..errors import ConfigError, KioskError
@@ -17,15 +16,6 @@ from .layout import find_village, poster_layout, social_layout
 from .pdf import write_pdf
 from .png import write_png
 from .svg import write_svg
-
-
-def poster_catalog(config: Config) -> Catalog:
-    """The store's current release if the kiosk has one, else the configured or bundled one."""
-    current = CatalogStore(config.state_path / "catalog").load_current()
-    if current is not None:
-        return current
-    fallback = Path(config.catalog_release) if config.catalog_release else bundled_release_path()
-    return load_release(fallback)
 
 
 def write_village(village, catalog: Catalog, config: Config, output_dir: Path) -> list[str]:
@@ -78,7 +68,7 @@ def poster(village_name, all_villages, output_dir, config_file):
         raise click.UsageError("give either --village NAME or --all, not both")
     config = get_config(config_file)
     try:
-        catalog = poster_catalog(config)
+        catalog = load_active_catalog(config)
     except KioskError as exc:
         raise click.ClickException(f"cannot load the catalog: {exc}") from None
     if all_villages:

@@ -33,12 +33,12 @@ from ..errors import KioskError
 @config_option
 def slip(service_id, index, width, output, preview, config_file):
     """Make the slip for SERVICE_ID (or --index) without a printer."""
+    from ..catalog.active import CurrentCatalog
     from ..fsutil import atomic_write_bytes
     from ..slips.layout import index_slip, service_slip, short_codes
     from ..slips.layout import preview as slip_preview
     from ..slips.render import slip_bytes
     from .backends import make_backend
-    from .catalog import CurrentCatalog
 
     config = get_config(config_file)
     if bool(service_id) == bool(index):

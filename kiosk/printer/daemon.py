@@ -12,12 +12,12 @@ import signal
 import threading
 
 from ..buttons import LONG_PRESS_SECONDS, ButtonPanel, StatusLed, parse_buttons
+from ..catalog.active import CurrentCatalog
 from ..config import Config
 from ..slips.layout import index_slip
 from ..slips.render import slip_bytes
 from ..systemd import notify, start_watchdog
 from .backends import Backend, make_backend
-from .catalog import CurrentCatalog
 from .spool import Spool
 from .worker import PrintWorker
 

@@ -1,10 +1,11 @@
-"""Which Site to serve now: the store's current release, noticed within a second.
+"""Which Site to serve now: the active catalog release, noticed within a second.
 
-Web workers ask :meth:`SiteSource.get` on every request. It costs one readlink at
-most once a second. When ``current`` points somewhere new, one thread renders the
-new release while the others keep serving the old Site; the swap is one
-assignment, so no response mixes two releases. A release that fails to load is
-logged and skipped; the last good Site stays.
+Web workers ask :meth:`SiteSource.get` on every request. It looks at the store (one
+readlink, through :class:`~kiosk.catalog.active.CurrentCatalog`) at most once a
+second. When a new release is active, one thread renders it while the others keep
+serving the old Site; the swap is one assignment, so no response mixes two releases.
+A release that fails to load or to render is logged and skipped; the last good Site
+stays.
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from pathlib import Path
 
-from ..catalog.release import bundled_release_path, load_release
-from ..catalog.store import CatalogStore
+from ..catalog.active import CurrentCatalog
 from ..config import Config
-from ..errors import ReleaseInvalid
 from .pages import Site
 
 log = logging.getLogger(__name__)
@@ -28,37 +26,13 @@ CHECK_INTERVAL = 1.0  # seconds between two looks at the store's ``current``
 class SiteSource:
     def __init__(self, config: Config, clock=time.monotonic):
         self.config = config
-        self.store = CatalogStore(config.state_path / "catalog")
-        self.fallback = (
-            Path(config.catalog_release) if config.catalog_release else bundled_release_path()
-        )
+        self.catalogs = CurrentCatalog(config)
         self.clock = clock
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
-        self._key: str | None = None  # store target the current Site came from, or None
-        self._failed_key: str | None = None
-        self.site = self._initial_site()
-
-    def _initial_site(self) -> Site:
-        target = self.store.current_target()
-        if target is not None:
-            site = self._try_load(target)
-            if site is not None:
-                self._key = target
-                return site
-        catalog = load_release(self.fallback)  # a broken package is a hard error
-        log.info("serving fallback catalog %s (version %s)", self.fallback, catalog.version)
-        return Site(catalog, self.config)
-
-    def _try_load(self, target: str) -> Site | None:
-        try:
-            catalog = load_release(self.store.root / target / "catalog.json")
-            return Site(catalog, self.config)
-        except (ReleaseInvalid, OSError) as exc:
-            if self._failed_key != target:
-                log.error("cannot serve catalog %s, keeping the last good one: %s", target, exc)
-            self._failed_key = target
-            return None
+        self._failed = None  # a catalog whose Site could not be rendered
+        self.site = Site(self.catalogs.get(), config)
+        log.info("serving catalog version %s", self.site.catalog.version)
 
     def check_due(self) -> bool:
         """Will the next :meth:`get` look at the store (and maybe render a release)?"""
@@ -72,12 +46,19 @@ class SiteSource:
             return self.site  # another thread is looking or rendering
         try:
             self._checked_at = now
-            target = self.store.current_target()
-            if target is not None and target != self._key and target != self._failed_key:
-                site = self._try_load(target)
-                if site is not None:
-                    log.info("now serving catalog release %s", site.catalog.version)
-                    self.site, self._key = site, target
+            catalog = self.catalogs.get()
+            if catalog is not self.site.catalog and catalog is not self._failed:
+                try:
+                    site = Site(catalog, self.config)
+                except Exception:
+                    log.exception(
+                        "cannot render catalog version %s; keeping the last good one",
+                        catalog.version,
+                    )
+                    self._failed = catalog
+                else:
+                    log.info("now serving catalog version %s", catalog.version)
+                    self.site = site
         finally:
             self._lock.release()
         return self.site
