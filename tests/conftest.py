@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -45,6 +46,17 @@ def app(config):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def require_tool(name: str) -> str:
+    """Path of a Debian tool the test needs; in CI a missing tool fails, elsewhere skips."""
+    path = shutil.which(name, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+    if path is None:
+        message = f"{name} is missing; run scripts/install-test-deps as root"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
 
 
 def free_port() -> int:

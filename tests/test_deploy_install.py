@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from .conftest import require_tool
 
 REPO = Path(__file__).resolve().parents[1]
 INSTALL = REPO / "deploy" / "install.sh"
@@ -54,16 +55,6 @@ SYSTEM_PATHS = [
     "/etc/systemd/system/kiosk-web.service", "/etc/udev/rules.d/60-kiosk-printer.rules",
     "/etc/NetworkManager/dnsmasq-shared.d/kiosk-captive.conf",
 ]  # fmt: skip
-
-
-def _tool(name: str) -> str:
-    path = shutil.which(name, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
-    if path is None:
-        message = f"{name} is missing; run scripts/install-test-deps as root"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture
@@ -313,7 +304,7 @@ def test_shell_scripts_are_found():
 @pytest.mark.parametrize("script", _shell_scripts(), ids=lambda p: str(p.relative_to(REPO)))
 def test_shellcheck_clean(script):
     result = subprocess.run(
-        [_tool("shellcheck"), "--external-sources", str(script)],
+        [require_tool("shellcheck"), "--external-sources", str(script)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -323,7 +314,7 @@ def test_shellcheck_clean(script):
 
 def _dnsmasq_test(conf: Path) -> None:
     result = subprocess.run(
-        [_tool("dnsmasq"), "--test", f"--conf-file={conf}"],
+        [require_tool("dnsmasq"), "--test", f"--conf-file={conf}"],
         capture_output=True,
         text=True,
         timeout=30,
@@ -357,7 +348,7 @@ def test_guard_blocks_routing_and_ssh_by_default(installer, tmp_path):
 
 
 def test_guard_rules_parse_with_nft(installer, tmp_path):
-    nft = _tool("nft")
+    nft = require_tool("nft")
     run, _ = installer
     for flags in [[], ["--ssh-on-hotspot"]]:
         root = tmp_path / f"root{len(flags)}"

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from .conftest import require_tool
 
 REPO = Path(__file__).resolve().parents[1]
 UNIT_DIR = REPO / "systemd"
@@ -25,16 +26,6 @@ DEFAULT_EXPOSURE_LIMIT = 3.0
 LONG_RUNNING = ["kiosk-web.service", "kiosk-printer.service"]
 # A Pi Zero 2 W has 512 MB; the OS needs about 130 MB.
 MEMORY_BUDGET_MB = 400
-
-
-def _tool(name: str) -> str:
-    path = shutil.which(name, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
-    if path is None:
-        message = f"{name} is missing; run scripts/install-test-deps as root"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def _settings(text: str) -> dict[str, list[str]]:
@@ -85,7 +76,7 @@ def _instance(name: str) -> str:
 
 @pytest.mark.parametrize("name", UNITS)
 def test_unit_verifies(staged, name):
-    analyze = _tool("systemd-analyze")
+    analyze = require_tool("systemd-analyze")
     result = subprocess.run(
         [analyze, "verify", "--man=no", "--recursive-errors=yes", str(staged / _instance(name))],
         capture_output=True,
@@ -110,7 +101,7 @@ def exposure(analyze: str, unit_file: Path) -> float:
 
 @pytest.mark.parametrize("name", SERVICES)
 def test_service_exposure_within_limit(staged, name):
-    score = exposure(_tool("systemd-analyze"), staged / _instance(name))
+    score = exposure(require_tool("systemd-analyze"), staged / _instance(name))
     limit = EXPOSURE_LIMIT.get(name, DEFAULT_EXPOSURE_LIMIT)
     assert score <= limit, f"{name}: exposure {score} > {limit}"
 
@@ -143,7 +134,7 @@ def test_printer_dropins_keep_exposure_within_limit(staged, tmp_path, flags):
     dropin = root / "etc/systemd/system/kiosk-printer.service.d/10-printer-type.conf"
     merged = tmp_path / "kiosk-printer.service"
     merged.write_text((staged / "kiosk-printer.service").read_text() + "\n" + dropin.read_text())
-    assert exposure(_tool("systemd-analyze"), merged) <= DEFAULT_EXPOSURE_LIMIT
+    assert exposure(require_tool("systemd-analyze"), merged) <= DEFAULT_EXPOSURE_LIMIT
 
 
 def test_web_service_has_no_root_no_devices_no_capabilities():
