@@ -19,7 +19,7 @@ def file_for(path: str) -> str:
 def export_site(site: Site, root: Path, search_query: str) -> list[str]:
     """Write every page (plain + .gz for gzip_static) and the search page for
     ``search_query`` as cari.html; return the URL paths written."""
-    pages = {p: page for p, page in site.pages.items() if p.startswith("/")}
+    pages = dict(site.pages)
     pages["/cari"] = site.search_page(search_query)
     for path, page in pages.items():
         target = root / file_for(path)

@@ -64,7 +64,7 @@ class FrontDoor:
                 page = site.search_page(search_query(environ.get("QUERY_STRING", "")))
             else:
                 page = site.pages.get(path)
-            if page is not None and path not in ("404", "500"):
+            if page is not None:
                 return page_response(environ, page)
         return None
 
@@ -82,7 +82,7 @@ class FrontDoor:
         site = self.source.site
         if path == "/cari":
             return site.has_search_page(search_query(query))
-        return path in site.pages and path not in ("404", "500")
+        return path in site.pages
 
 
 def search_query(query_string: str) -> str:

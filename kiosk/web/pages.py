@@ -84,7 +84,9 @@ class Site:
             "ssid": config.ssid_for(village.name),
             "query": "",
         }
-        self.pages: dict[str, Page] = render_pages(self)
+        self.pages: dict[str, Page] = render_pages(self)  # keyed by URL path only
+        self.not_found = self.render("not_found.html", status=404)
+        self.server_error = self.render("error.html", status=500)
         self._searches: OrderedDict[str, Page] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -137,6 +139,4 @@ def render_pages(site: Site) -> dict[str, Page]:
         pages[f"/layanan/{service.id}"] = site.render(
             "service.html", service=service, served_by=catalog.office(service.served_by)
         )
-    pages["404"] = site.render("not_found.html", status=404)
-    pages["500"] = site.render("error.html", status=500)
     return pages

@@ -28,10 +28,10 @@ def send(page) -> Response:
 @residents.app_errorhandler(404)
 @residents.app_errorhandler(405)
 def not_found(_error):
-    return send(site().pages["404"])
+    return send(site().not_found)
 
 
 @residents.app_errorhandler(Exception)
 def server_error(error):
     log.exception("error while answering %s %s", request.method, request.path)
-    return send(site().pages["500"])
+    return send(site().server_error)
