@@ -116,7 +116,8 @@ def match_quality(query_word: str, word: str) -> float:
 
 
 class SearchIndex:
-    """An index of one catalog; build once per release, then call :meth:`search`."""
+    """An index of one catalog; build once per release, then call :meth:`search`.
+    (The site caches the rendered results page per query; the index keeps no cache.)"""
 
     def __init__(self, catalog: Catalog):
         self.services = [s for s in catalog.services]
@@ -139,14 +140,13 @@ class SearchIndex:
                     weights[w] = min(weights[w] + weight, MAX_WORD_WEIGHT)
                 for text in fields[field]:
                     if field in ("name", "keywords"):
-                        phrases.append((" ".join(words(text)).replace(" ", ""), weight))
+                        phrases.append(("".join(words(text)), weight))
             self.weights.append(dict(weights))
             self.phrases.append(phrases)
             doc_freq.update(weights.keys())
         n = len(self.services)
         self.idf = {w: math.log(1 + n / df) for w, df in doc_freq.items()}
         self.vocabulary = frozenset(doc_freq)
-        self._cache: dict[str, list[Service]] = {}
 
     def _split_run_together(self, word: str) -> list[str]:
         """'ktphilang' → ['ktp', 'hilang'] when both halves are known words."""
@@ -179,9 +179,6 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 20) -> list[Service]:
         """Services for ``query``, best first (empty when nothing fits)."""
-        key = normalize(query)
-        if key in self._cache:
-            return self._cache[key][:limit]
         qwords = self.query_words(query)
         compact = "".join(qwords)
         scores: list[tuple[float, int]] = []
@@ -208,6 +205,4 @@ class SearchIndex:
         scores.sort(key=lambda item: (-item[0], self.services[item[1]].name))
         top = scores[0][0] if scores else 0
         result = [self.services[i] for score, i in scores if score >= 0.3 * top]
-        if len(self._cache) < 2048:
-            self._cache[key] = result
         return result[:limit]
