@@ -131,7 +131,7 @@ def new_release_bytes(version: int) -> tuple[bytes, str]:
         dataclasses.replace(s, name=marker) if s.id == SERVICE.rsplit("/", 1)[1] else s
         for s in catalog.services
     )
-    changed = dataclasses.replace(catalog, services=services, _index={})
+    changed = dataclasses.replace(catalog, services=services)
     return build_release(changed, version, catalog.published), marker
 
 

@@ -114,15 +114,17 @@ class Catalog:
     # Release data: set when the catalog is compiled into a release.
     version: int = 0
     published: date | None = None
-    _index: dict = field(default_factory=dict, compare=False, repr=False)
+    # Lookups by id, derived from the fields above; rebuilt by every dataclasses.replace.
+    _index: dict = field(init=False, compare=False, repr=False)
 
     def __post_init__(self):
-        self._index.update(
-            service={s.id: s for s in self.services},
-            office={o.id: o for o in self.offices},
-            category={c.id: c for c in self.categories},
-            village={v.id: v for v in self.villages},
-        )
+        index = {
+            "service": {s.id: s for s in self.services},
+            "office": {o.id: o for o in self.offices},
+            "category": {c.id: c for c in self.categories},
+            "village": {v.id: v for v in self.villages},
+        }
+        object.__setattr__(self, "_index", index)  # frozen: set once, here
 
     def service(self, service_id: str) -> Service | None:
         return self._index["service"].get(service_id)

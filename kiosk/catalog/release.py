@@ -79,7 +79,7 @@ def parse_release(data: bytes, name: str = "catalog.json") -> Catalog:
     except CatalogInvalid as exc:
         shown = "; ".join(str(p) for p in exc.problems[:5])
         raise ReleaseInvalid(f"{name}: catalog does not validate: {shown}") from None
-    return dataclasses.replace(catalog, version=version, published=published, _index={})
+    return dataclasses.replace(catalog, version=version, published=published)
 
 
 def load_release(path: str | Path) -> Catalog:

@@ -18,7 +18,7 @@ def release(catalog, version, fee=None):
         services = tuple(
             dataclasses.replace(s, fee=fee) if s.id == "sktm" else s for s in catalog.services
         )
-        catalog = dataclasses.replace(catalog, services=services, _index={})
+        catalog = dataclasses.replace(catalog, services=services)
     return build_release(catalog, version, date(2026, 11, version % 28 + 1))
 
 

@@ -49,7 +49,7 @@ def with_fee(catalog, service_id, fee):
     services = tuple(
         dataclasses.replace(s, fee=fee) if s.id == service_id else s for s in catalog.services
     )
-    return dataclasses.replace(catalog, services=services, _index={})
+    return dataclasses.replace(catalog, services=services)
 
 
 def wait_for(predicate, timeout=5.0):
