@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ..errors import CatalogInvalid
 from .model import (
@@ -52,15 +51,21 @@ class Problem:
         )
 
 
-class _NoDatesLoader(yaml.SafeLoader):
+@cache
+def _yaml_loader():
     """Safe YAML loader that keeps dates as text, so a bad date is our problem to report
-    (PyYAML would raise a bare ValueError for 2026-13-01)."""
+    (PyYAML would raise a bare ValueError for 2026-13-01). Built on first use: kiosks
+    read only compiled releases, so the web and printer never import PyYAML."""
+    import yaml
 
+    class NoDatesLoader(yaml.SafeLoader):
+        pass
 
-_NoDatesLoader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    NoDatesLoader.yaml_implicit_resolvers = {
+        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return NoDatesLoader
 
 
 # ---------------------------------------------------------------- field checks
@@ -437,8 +442,10 @@ def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
     except UnicodeDecodeError as exc:
         problems.append(Problem(name, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
         return None
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_NoDatesLoader)
+        return yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
