@@ -66,13 +66,20 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """A real waitress server in a thread, for tests that need real HTTP."""
+    """A real waitress server in a thread, for tests that need real HTTP.
 
-    def __init__(self, app):
+    ``make_server(port)`` builds the server (default: plain waitress, 4 threads)."""
+
+    def __init__(self, app, make_server=None):
         from waitress.server import create_server
 
         self.port = free_port()
-        self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
+        if make_server is None:
+            self.server = create_server(
+                app, host="127.0.0.1", port=self.port, threads=4, clear_untrusted_proxy_headers=True
+            )
+        else:
+            self.server = make_server(self.port)
         self._stopped = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()

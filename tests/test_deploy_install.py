@@ -362,3 +362,39 @@ def test_guard_rules_parse_with_nft(installer, tmp_path):
         if "Operation not permitted" in result.stderr:
             pytest.skip("nft --check needs CAP_NET_ADMIN (run the tests as root)")
         assert result.returncode == 0, result.stderr
+
+
+CONNECTIONS_PROBE = """
+import socket
+server = socket.create_server(("127.0.0.1", 80), backlog=128)
+held, refused = [], 0
+for _ in range(40):
+    try:
+        sock = socket.create_connection(("127.0.0.1", 80), timeout=2)
+        held.append((sock, server.accept()[0]))
+    except OSError:
+        refused += 1
+print(len(held), refused)
+"""
+
+
+def test_guard_caps_web_connections_per_address(installer, tmp_path):
+    """The rules loaded in a private network namespace, "lo" standing in for the hotspot:
+    one address gets 24 connections to port 80, and the rest are refused."""
+    from kiosk.web.server import Limits
+
+    nft, unshare = require_tool("nft"), require_tool("unshare")
+    run, _ = installer
+    root = tmp_path / "root"
+    run("--root", str(root), "--village", "kemlagi", "--wifi-iface", "lo")
+    rules = root / "etc/kiosk/kiosk-guard.nft"
+    cap = int(re.search(r"ip saddr ct count over (\d+)", rules.read_text()).group(1))
+    assert cap >= Limits().per_client, "the kernel must not cut what the server allows"
+    script = f"ip link set lo up && {nft} -f {rules} && exec python3 -c '{CONNECTIONS_PROBE}'"
+    result = subprocess.run(
+        [unshare, "--net", "sh", "-c", script], capture_output=True, text=True, timeout=60
+    )
+    if result.returncode and "Operation not permitted" in result.stderr:
+        pytest.skip("a network namespace needs root")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(cap), str(40 - cap)]

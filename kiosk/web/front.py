@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
+from .pages import Page
 from .portal import Portal
 from .responses import page_response
 from .source import SiteSource
@@ -33,11 +34,7 @@ class FrontDoor:
         return [body]
 
     def respond(self, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
-        """(status, headers, body) when the answer comes from memory, else None (Flask).
-
-        Reads only REQUEST_METHOD, PATH_INFO, QUERY_STRING, REMOTE_ADDR and the Host,
-        Accept-Encoding and If-None-Match headers, so the server's fast path can call it
-        with a small dict (kiosk/web/server.py)."""
+        """(status, headers, body) when the answer comes from memory, else None (Flask)."""
         path = environ.get("PATH_INFO") or "/"
         client = environ.get("REMOTE_ADDR", "")
         if not self.portal.is_own_host(environ.get("HTTP_HOST")):
@@ -60,6 +57,7 @@ class FrontDoor:
             if path == "/selesai":
                 self.portal.mark_done(client)
             site = self.source.get()
+            page: Page | None
             if path == "/cari":
                 page = site.search_page(search_query(environ.get("QUERY_STRING", "")))
             else:
@@ -67,22 +65,6 @@ class FrontDoor:
             if page is not None:
                 return page_response(environ, page)
         return None
-
-    def answers_from_memory(self, method: str, path: str, query: str, host: str | None) -> bool:
-        """Would this request be answered from memory, with no I/O and no rendering?
-
-        The server uses this to answer such requests in its socket thread, skipping the
-        hand-off to a worker thread (see kiosk/web/server.py)."""
-        if method not in ("GET", "HEAD"):
-            return False
-        if not self.portal.is_own_host(host):
-            return True
-        if self.source.check_due():
-            return False  # a worker looks at the store, and may render a new release
-        site = self.source.site
-        if path == "/cari":
-            return site.has_search_page(search_query(query))
-        return path in site.pages
 
 
 def search_query(query_string: str) -> str:

@@ -94,10 +94,6 @@ class Site:
         text = self.env.get_template(template).render({**self.context, **context})
         return Page.from_text(text, status)
 
-    def has_search_page(self, query: str) -> bool:
-        """Is the page for ``query`` already rendered (so answering costs nothing)?"""
-        return normalize(query)[:100] in self._searches
-
     def search_page(self, query: str) -> Page:
         """The results page for ``query`` (cached per normalized query)."""
         key = normalize(query)[:100]

@@ -1,193 +1,122 @@
-"""Waitress, set up for a small board that sends small cached pages.
+"""Waitress, set up for an open hotspot: plain waitress plus the limits one hostile
+phone needs.
 
-Measured with ``bench/run`` (docs/performance.md); each setting here earned its place:
+Every request goes through waitress's own machinery and the WSGI front door
+(kiosk/web/front.py), which sends the pre-rendered pages from memory. What is set here:
 
-- ``send_bytes``: waitress's default (1) sends every ``write`` at once, so the status
-  line + headers and the body leave in two ``send()`` calls and two TCP segments.
-  Buffering up to 18000 bytes lets waitress send a whole page (≤ 14 KB) in one; with
-  the quiet queue logger below this took the service page at 16 connections from
-  about 4,700 to 9,000–12,000 requests/s and its p99 from 120 ms to under 10 ms. The
-  setting is deprecated but still honoured, so it is passed only while waitress knows
-  it, and its warning is silenced.
-- the ``waitress.queue`` logger: it logs "Task queue depth is N" for every request
-  that finds all threads busy, i.e. on every request under load (28,000 lines in 12 s
-  here). Writing them cost about a third of the throughput and would flood the
-  journal on the SD card.
-- requests answered from memory (cached pages, cached searches, portal answers) are
-  answered in waitress's socket thread, straight from the cached bytes
-  (:class:`InlineDispatcher`, :class:`InlineChannel`): handing each one to a worker
-  thread and building a full WSGI environ cost more than the request itself. On the
-  service page at 16 connections: 8,500 → 13,000 requests/s (no hand-off) → 19,000
-  (no WSGI task). Anything that may block (forms, a search not yet rendered, the
-  periodic look at the catalog store, errors) still goes through Flask on a worker
-  thread, so the socket loop never waits on the disk. The front door's ``respond``
-  is the one place that decides the answer, for both paths.
-- ``threads`` comes from the ``web_threads`` setting (default 2): the work per cached
-  page is microseconds, so more threads only add GIL hand-offs (4 threads: about 20%
-  fewer requests/s than 2).
+- request sizes (waitress settings): headers up to 8 KB (else waitress answers 431),
+  a body up to 4 KB (else 413, a plain page, before the body is read: the print form
+  has no body at all);
+- ``connection_limit`` for all phones together, ``channel_timeout`` for idle keep-alive
+  connections;
+- two limits waitress lacks, in :class:`GuardedChannel`: a per-address cap on open
+  connections, and a deadline by which a started request must be complete (slowloris:
+  dripping a byte every few seconds would otherwise hold a connection for ever, because
+  every byte resets waitress's ``channel_timeout``). The deploy guard adds the same
+  per-address cap in the kernel (deploy/nft/kiosk-guard.nft);
+- the ``waitress.queue`` logger is quiet: it logs "Task queue depth is N" for every
+  request that finds all threads busy, which would flood the journal on the SD card;
+- ``threads`` comes from the ``web_threads`` setting (default 2).
+
+Checked against waitress 2.1 (Debian Bookworm) and 3.x; ``GuardedChannel`` overrides
+only ``__init__``, ``received`` and ``readable``, whose signatures both share.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
-import threading
 import time
-import warnings
-from email.utils import formatdate
+from dataclasses import dataclass
 
-from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
 from waitress.server import create_server as waitress_server
-from waitress.task import ThreadedTaskDispatcher
 
 from ..config import Config
-
-SEND_BYTES = 18000
-
-OPTIONS = {
-    "ident": "pelita-kiosk",
-    "channel_timeout": 30,
-    "connection_limit": 200,
-    "cleanup_interval": 10,
-}
-
-
-def server_options(config: Config) -> dict:
-    """Keyword arguments for waitress for this hall's settings."""
-    options = {"threads": config.web_threads, **OPTIONS}
-    if "send_bytes" in dict(Adjustments._params):
-        options["send_bytes"] = SEND_BYTES
-    return options
-
 
 log = logging.getLogger(__name__)
 
 
-class InlineChannel(HTTPChannel):
-    """A connection that serves the requests the dispatcher marked as inline right after
-    reading them, in the socket thread (not inside ``received``, which holds a lock that
-    ``service`` takes too)."""
+@dataclass(frozen=True)
+class Limits:
+    """What one client may hold of the server."""
 
-    reader_thread: int | None = None
-    inline_pending = False
-
-    def handle_read(self):
-        self.reader_thread = threading.get_ident()
-        try:
-            super().handle_read()
-        finally:
-            self.reader_thread = None
-        while self.inline_pending:
-            self.inline_pending = False
-            try:
-                self.answer_from_memory()
-            except Exception:
-                log.exception("fast path failed for %r; answering the normal way", self)
-                if self.requests:
-                    self.service()
-
-    def answer_from_memory(self) -> None:
-        """Write the cached answer to ``requests[0]`` without a WSGI task: no environ of
-        thirty keys, no header checks, no thread hand-off. Mirrors ``service()``."""
-        request = self.requests[0]
-        headers = request.headers
-        environ = {
-            "REQUEST_METHOD": request.command,
-            "PATH_INFO": request.path,
-            "QUERY_STRING": request.query,
-            "REMOTE_ADDR": self.addr[0] if self.addr else "",
-            "HTTP_HOST": headers.get("HOST"),
-            "HTTP_ACCEPT_ENCODING": headers.get("ACCEPT_ENCODING", ""),
-            "HTTP_IF_NONE_MATCH": headers.get("IF_NONE_MATCH", ""),
-        }
-        response = self.server.task_dispatcher.front.respond(environ)
-        if response is None:  # the rules changed under us: the normal way
-            self.service()
-            return
-        status, response_headers, body = response
-        connection = headers.get("CONNECTION", "").lower()
-        keep_alive = (
-            connection != "close" if request.version == "1.1" else connection == "keep-alive"
-        )
-        lines = [f"HTTP/{'1.1' if request.version == '1.1' else '1.0'} {status}"]
-        lines += [f"{name}: {value}" for name, value in response_headers]
-        lines.append(f"Date: {_http_date()}")
-        lines.append(f"Server: {self.adj.ident}")
-        if request.version != "1.1" and keep_alive:
-            lines.append("Connection: Keep-Alive")
-        elif not keep_alive:
-            lines.append("Connection: close")
-        self.write_soon(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
-        with self.requests_lock:
-            self.requests.pop(0)
-            request.close()
-            if not keep_alive:
-                self.close_when_flushed = True
-                for pending in self.requests:
-                    pending.close()
-                self.requests = []
-            elif self.connected and self.requests:
-                self.server.add_task(self)  # a pipelined request: to a worker
-        self.last_activity = time.time()
+    per_client: int = 16  # open connections from one address (a phone opens about 6)
+    request_seconds: float = 10.0  # from a request's first byte to its last
+    header_bytes: int = 8 * 1024
+    body_bytes: int = 4 * 1024
+    connections: int = 200  # all clients together
+    idle_seconds: int = 30  # an idle keep-alive connection
 
 
-_date_cache = [0, ""]
+def server_options(config: Config, limits: Limits) -> dict:
+    """Keyword arguments for waitress (its public settings) for this hall."""
+    return {
+        "threads": config.web_threads,
+        "ident": "pelita-kiosk",
+        "connection_limit": limits.connections,
+        "channel_timeout": limits.idle_seconds,
+        "cleanup_interval": 5,
+        "max_request_header_size": limits.header_bytes,
+        "max_request_body_size": limits.body_bytes,
+        # No proxy in front; set, because waitress 2.1 warns when it is left unset.
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
-def _http_date() -> str:
-    """The Date header, formatted once a second."""
-    now = int(time.time())
-    if _date_cache[0] != now:
-        _date_cache[:] = [now, formatdate(now, usegmt=True)]
-    return _date_cache[1]
+class GuardedChannel(HTTPChannel):
+    """A waitress connection that refuses to be one too many from its address, and
+    closes itself when a request (or the first one) takes longer than the deadline."""
 
+    limits = Limits()
 
-class InlineDispatcher(ThreadedTaskDispatcher):
-    """Waitress's worker pool, except that a request ``cheap(request)`` approves, read
-    by the socket thread, is served by that thread at once (see :class:`InlineChannel`)."""
+    def __init__(self, server, sock: socket.socket, addr, adj, map=None) -> None:
+        super().__init__(server, sock, addr, adj, map)
+        # Time the request being read started; the first one counts from the connect.
+        self.reading_since: float | None = time.monotonic()
+        if self._others_from_same_address() >= self.limits.per_client:
+            log.debug("refusing connection: %d open from one address", self.limits.per_client)
+            self.handle_close()
 
-    def __init__(self, front):
-        super().__init__()
-        self.front = front
-        self.inline_count = 0
-
-    def cheap(self, request) -> bool:
-        return self.front.answers_from_memory(
-            request.command, request.path, request.query, request.headers.get("HOST")
+    def _others_from_same_address(self) -> int:
+        host = self.addr[0] if self.addr else None
+        return sum(
+            1
+            for other in self._map.values()
+            if other is not self and isinstance(other, HTTPChannel) and other.addr
+            if other.addr[0] == host and other.connected
         )
 
-    def add_task(self, task):
-        if getattr(task, "reader_thread", None) == threading.get_ident():
-            request = task.requests[0]
-            try:
-                inline = not request.error and self.cheap(request)
-            except Exception:  # a strange request: let a worker deal with it
-                inline = False
-            if inline:
-                self.inline_count += 1
-                task.inline_pending = True
-                return
-        super().add_task(task)
+    def received(self, data):
+        before = self.request
+        result = super().received(data)
+        if self.request is None:
+            self.reading_since = None  # between requests: channel_timeout applies
+        elif self.request is not before:
+            self.reading_since = time.monotonic()
+        return result
+
+    def readable(self):
+        # Called by the socket loop on every turn (at least once a second).
+        since = self.reading_since
+        if since is not None and time.monotonic() - since > self.limits.request_seconds:
+            self.reading_since = None
+            self.will_close = True  # writable() now says yes and handle_write closes
+        return super().readable()
 
 
-def create_server(app, config: Config, sockets: list[socket.socket] | None = None):
+def create_server(
+    app, config: Config, sockets: list[socket.socket] | None = None, limits: Limits | None = None
+):
     """A waitress server for ``app`` on ``sockets`` (systemd) or config.host:config.port."""
+    limits = limits or Limits()
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     where = {"sockets": sockets} if sockets else {"host": config.host, "port": config.port}
-    front = getattr(app, "wsgi_app", None)
-    extra = {}
-    if hasattr(front, "answers_from_memory"):
-        dispatcher = InlineDispatcher(front)
-        dispatcher.set_thread_count(config.web_threads)
-        extra["_dispatcher"] = dispatcher
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # send_bytes, see above
-        server = waitress_server(app, **server_options(config), **where, **extra)
-    if extra:
-        # One listening server, or several (one per socket) registered in the map.
-        for listener in [server, *getattr(server, "map", {}).values()]:
-            if isinstance(listener, BaseWSGIServer):
-                listener.channel_class = InlineChannel
+    server = waitress_server(app, **server_options(config, limits), **where)
+    channel = type("GuardedChannel", (GuardedChannel,), {"limits": limits})
+    # One listening server, or several (one per socket) registered in the shared map.
+    for listener in [server, *getattr(server, "map", {}).values()]:
+        if isinstance(listener, BaseWSGIServer):
+            listener.channel_class = channel
     return server

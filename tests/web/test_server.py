@@ -1,10 +1,9 @@
-"""How pages reach the socket: the tuned waitress server and the front door's search."""
+"""How pages reach the socket: waitress with the kiosk's limits, and the front door."""
 
 from __future__ import annotations
 
 import gzip
 import logging
-import threading
 import urllib.error
 import urllib.request
 
@@ -12,28 +11,31 @@ import pytest
 
 from kiosk.web.front import FrontDoor, search_query
 from kiosk.web.portal import Portal
-from kiosk.web.server import create_server
+from kiosk.web.server import Limits, create_server
 from kiosk.web.source import SiteSource
-from tests.conftest import free_port
+from tests.conftest import LiveServer
 
 
 @pytest.fixture
-def inline_server(app, config):
-    """The tuned server: its URL, and its dispatcher (to count inline answers)."""
-    config = config.replace(port=free_port())
-    server = create_server(app, config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{config.port}", server.task_dispatcher
-    finally:
-        server.close()
-        thread.join(5)
+def server_for(app, config):
+    """Start the kiosk's server with some limits; yields a function that returns its url."""
+    started = []
+
+    def start(limits: Limits | None = None) -> str:
+        server = LiveServer(
+            app, lambda port: create_server(app, config.replace(port=port), limits=limits)
+        )
+        started.append(server)
+        return server.url
+
+    yield start
+    for server in started:
+        server.stop()
 
 
 @pytest.fixture
-def kiosk_server(inline_server):
-    return inline_server[0]
+def kiosk_server(server_for):
+    return server_for()
 
 
 def get(url: str):
@@ -90,49 +92,6 @@ def test_search_is_answered_without_flask(config):
     assert body == source.get().search_page("kia").body
 
 
-def test_pages_from_memory_are_served_in_the_socket_thread(inline_server, app):
-    url, dispatcher = inline_server
-    app.extensions["kiosk.source"].get()  # the first look at the store is done
-    before = dispatcher.inline_count
-    for path in ("/", "/layanan/sktm", "/tentang"):
-        assert get(url + path)[0] == 200
-    assert dispatcher.inline_count - before >= 2  # a look at the store may take one
-
-
-def test_work_that_may_block_goes_to_a_worker(inline_server, app):
-    url, dispatcher = inline_server
-    source = app.extensions["kiosk.source"]
-    source.get()
-    before = dispatcher.inline_count
-    # A search not rendered yet, a missing page (Flask), a form post: never inline.
-    assert get(url + "/cari?q=surat+pindah+baru")[0] == 200
-    with pytest.raises(urllib.error.HTTPError) as missing:
-        get(url + "/tidak-ada")
-    missing.value.close()
-    assert missing.value.code == 404
-    post = urllib.request.Request(url + "/", data=b"x", method="POST")
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(post, timeout=5)
-    refused.value.close()
-    assert dispatcher.inline_count == before
-    # Once rendered, the same search is answered from memory.
-    assert get(url + "/cari?q=surat+pindah+baru")[0] == 200
-    assert dispatcher.inline_count in (before + 1, before)  # unless the store check fell due
-
-
-def test_answers_from_memory_rules(app, config):
-    front = app.wsgi_app
-    front.source.get()
-    assert front.answers_from_memory("GET", "/layanan/kia", "", "127.0.0.1:8080")
-    assert front.answers_from_memory("HEAD", "/", "", None)
-    assert front.answers_from_memory("GET", "/generate_204", "", "connectivitycheck.gstatic.com")
-    assert not front.answers_from_memory("POST", "/cetak/kia", "", "127.0.0.1:8080")
-    assert not front.answers_from_memory("GET", "/404", "", "127.0.0.1:8080")
-    assert not front.answers_from_memory("GET", "/cari", "q=belum+pernah", "127.0.0.1")
-    front.source._checked_at = float("-inf")  # the look at the store is due
-    assert not front.answers_from_memory("GET", "/", "", "127.0.0.1")
-
-
 def raw_exchange(url: str, request: bytes) -> bytes:
     """Send raw bytes, read until the server closes or 1 s of silence."""
     import socket
@@ -150,21 +109,8 @@ def raw_exchange(url: str, request: bytes) -> bytes:
     return b"".join(chunks)
 
 
-@pytest.fixture
-def fast_server(inline_server, app):
-    """The server with the store check pushed far away, so answers come from memory."""
-    import time
-
-    url, dispatcher = inline_server
-    source = app.extensions["kiosk.source"]
-    source.get()
-    source._checked_at = time.monotonic() + 3600
-    return url, dispatcher
-
-
-def test_fast_path_http11_keep_alive_and_pipelining(fast_server, app):
-    url, dispatcher = fast_server
-    before = dispatcher.inline_count
+def test_http11_keep_alive_and_pipelining(kiosk_server, app):
+    url = kiosk_server
     one = b"GET /layanan/kia HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip\r\n\r\n"
     last = b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     reply = raw_exchange(url, one + one + last)
@@ -175,19 +121,18 @@ def test_fast_path_http11_keep_alive_and_pipelining(fast_server, app):
     head = reply[reply.rindex(b"HTTP/1.1 200 OK") :]
     assert f"Content-Length: {len(page.body)}".encode() not in head  # HEAD of "/" not kia
     assert head.endswith(b"\r\n\r\n"), "HEAD has no body"
-    assert dispatcher.inline_count - before >= 1
 
 
-def test_fast_path_http10_closes_unless_keep_alive(fast_server):
-    url, _ = fast_server
+def test_http10_closes_unless_keep_alive(kiosk_server):
+    url = kiosk_server
     closed = raw_exchange(url, b"GET / HTTP/1.0\r\n\r\n")
     assert closed.startswith(b"HTTP/1.0 200 OK\r\n") and not closed.endswith(b"<open>")
     kept = raw_exchange(url, b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
     assert b"Connection: Keep-Alive\r\n" in kept and kept.endswith(b"<open>")
 
 
-def test_fast_path_revalidation_and_portal(fast_server, app):
-    url, _ = fast_server
+def test_revalidation_and_portal(kiosk_server, app):
+    url = kiosk_server
     page = app.extensions["kiosk.source"].site.pages["/tentang"]
     reply = raw_exchange(
         url,
