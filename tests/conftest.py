@@ -66,20 +66,22 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """A real waitress server in a thread, for tests that need real HTTP.
+    """A real waitress server in a thread, for tests that need real HTTP."""
 
-    ``make_server(port)`` builds the server (default: plain waitress, 4 threads)."""
-
-    def __init__(self, app, make_server=None):
+    def __init__(self, app, server=None):
+        """Serve ``app`` with plain waitress, or run an already made waitress ``server``."""
         from waitress.server import create_server
 
-        self.port = free_port()
-        if make_server is None:
-            self.server = create_server(
-                app, host="127.0.0.1", port=self.port, threads=4, clear_untrusted_proxy_headers=True
+        if server is None:
+            server = create_server(
+                app,
+                host="127.0.0.1",
+                port=free_port(),
+                threads=4,
+                clear_untrusted_proxy_headers=True,
             )
-        else:
-            self.server = make_server(self.port)
+        self.server = server
+        self.port = server.effective_port
         self._stopped = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()

@@ -13,18 +13,17 @@ from kiosk.web.front import FrontDoor, search_query
 from kiosk.web.portal import Portal
 from kiosk.web.server import Limits, create_server
 from kiosk.web.source import SiteSource
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, free_port
 
 
 @pytest.fixture
 def server_for(app, config):
-    """Start the kiosk's server with some limits; yields a function that returns its url."""
+    """Start the kiosk's server with some limits; yields a function that returns its URL."""
     started = []
 
     def start(limits: Limits | None = None) -> str:
-        server = LiveServer(
-            app, lambda port: create_server(app, config.replace(port=port), limits=limits)
-        )
+        port = free_port()
+        server = LiveServer(app, create_server(app, config.replace(port=port), limits=limits))
         started.append(server)
         return server.url
 

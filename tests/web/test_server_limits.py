@@ -13,7 +13,7 @@ from contextlib import ExitStack
 import pytest
 
 from kiosk.web.server import Limits, create_server
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, free_port
 
 OTHER_PHONE = "127.0.0.2"
 
@@ -24,11 +24,10 @@ def server_for(app, config):
     started = []
 
     def start(limits: Limits | None = None) -> int:
-        server = LiveServer(
-            app, lambda port: create_server(app, config.replace(port=port), limits=limits)
-        )
+        port = free_port()
+        server = LiveServer(app, create_server(app, config.replace(port=port), limits=limits))
         started.append(server)
-        return server.port
+        return port
 
     yield start
     for server in started:
