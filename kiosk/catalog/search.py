@@ -7,10 +7,16 @@ a light Indonesian stem (ke-lahir-an → lahir), small typos (edit distance 1, o
 for long words) and words run together (split into two known words). Rare words
 weigh more than common ones (IDF), and a service that matches every query word
 beats one that matches a few.
+
+Bounded by design, whatever a phone sends: the query is cut to :data:`MAX_QUERY_CHARS`
+and :data:`MAX_QUERY_WORDS` before any work, and each word touches only its candidates
+(exact word, a prefix range of the sorted vocabulary, its stem, its near misses from a
+deletion index) and, through an inverted index, only the services that hold them.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -18,6 +24,20 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 
 from .model import Catalog, Service
+from .typos import TypoIndex, edit_distance, typo_limit
+
+__all__ = [
+    "SearchIndex",
+    "cut_query",
+    "edit_distance",
+    "match_quality",
+    "normalize",
+    "stem",
+    "words",
+]
+
+MAX_QUERY_CHARS = 100  # what the results page shows and the site caches by
+MAX_QUERY_WORDS = 8
 
 # Spelling variants that mean the same word. Data for the search, not resident text.
 VARIANTS = {
@@ -82,36 +102,24 @@ def stem(word: str) -> str:
     return word
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance with transpositions, giving up above ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
+def cut_query(query: str) -> str:
+    """The part of a typed query that is searched, shown and cached: spaces folded,
+    at most MAX_QUERY_CHARS. Cut before any other work, so a 256 KB query costs nothing."""
+    return " ".join(query[: MAX_QUERY_CHARS * 4].split())[:MAX_QUERY_CHARS]
 
 
 def match_quality(query_word: str, word: str) -> float:
-    """How well one typed word matches one indexed word, 0..1."""
+    """How well one typed word matches one indexed word, 0..1 (the rules
+    :meth:`SearchIndex.candidates` applies to candidates only)."""
     if query_word == word:
         return 1.0
     if len(query_word) >= 3 and word.startswith(query_word):
         return 0.85
     if stem(query_word) == stem(word) and len(stem(word)) >= 4:
         return 0.8
-    if len(query_word) >= 4:
-        limit = 2 if len(query_word) >= 7 else 1
-        if edit_distance(query_word, word, limit) <= limit:
-            return 0.7 if limit == 1 else 0.6
+    limit = typo_limit(query_word)
+    if limit and edit_distance(query_word, word, limit) <= limit:
+        return 0.7 if limit == 1 else 0.6
     return 0.0
 
 
@@ -120,33 +128,25 @@ class SearchIndex:
     (The site caches the rendered results page per query; the index keeps no cache.)"""
 
     def __init__(self, catalog: Catalog):
-        self.services = [s for s in catalog.services]
-        self.weights: list[dict[str, float]] = []
+        self.services = list(catalog.services)
         self.phrases: list[list[tuple[str, float]]] = []
-        doc_freq: Counter[str] = Counter()
-        for service in self.services:
-            fields = {
-                "name": [service.name],
-                "keywords": list(service.keywords),
-                "category": [c.name for c in catalog.categories if c.id == service.category],
-                "summary": [service.summary],
-                "product": [service.product],
-            }
-            weights: dict[str, float] = defaultdict(float)
-            phrases = []
-            for field, weight in FIELD_WEIGHTS:
-                # A word counts once per field: in the name and the keywords beats either.
-                for w in {w for text in fields[field] for w in words(text)}:
-                    weights[w] = min(weights[w] + weight, MAX_WORD_WEIGHT)
-                for text in fields[field]:
-                    if field in ("name", "keywords"):
-                        phrases.append(("".join(words(text)), weight))
-            self.weights.append(dict(weights))
+        # word → [(service number, weight)]: only services holding a word are scored.
+        self.postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
+        category_names = {c.id: c.name for c in catalog.categories}
+        for i, service in enumerate(self.services):
+            weights, phrases = _service_words(service, category_names.get(service.category))
             self.phrases.append(phrases)
-            doc_freq.update(weights.keys())
+            for w, weight in weights.items():
+                self.postings[w].append((i, weight))
         n = len(self.services)
-        self.idf = {w: math.log(1 + n / df) for w, df in doc_freq.items()}
-        self.vocabulary = frozenset(doc_freq)
+        self.idf = {w: math.log(1 + n / len(p)) for w, p in self.postings.items()}
+        self.vocabulary = frozenset(self.postings)
+        self.sorted_vocabulary = sorted(self.vocabulary)
+        self.by_stem: defaultdict[str, list[str]] = defaultdict(list)
+        for w in self.sorted_vocabulary:
+            if len(stem(w)) >= 4:
+                self.by_stem[stem(w)].append(w)
+        self.typos = TypoIndex(self.vocabulary)
 
     def _split_run_together(self, word: str) -> list[str]:
         """'ktphilang' → ['ktp', 'hilang'] when both halves are known words."""
@@ -164,45 +164,92 @@ class SearchIndex:
 
     def query_words(self, query: str) -> list[str]:
         out: list[str] = []
-        for w in words(query):
+        for w in words(cut_query(query)):
             if w not in STOP_WORDS:
                 out.extend(self._split_run_together(w))
-        return out
+        return out[:MAX_QUERY_WORDS]
 
-    def _candidates(self, query_word: str) -> dict[str, float]:
-        found = {}
-        for w in self.vocabulary:
-            q = match_quality(query_word, w)
-            if q:
-                found[w] = q
+    def candidates(self, query_word: str) -> dict[str, float]:
+        """Indexed words that match ``query_word``, with their match quality (as
+        :func:`match_quality`, but looking only where a match can be)."""
+        found: dict[str, float] = {}
+
+        def offer(word: str, quality: float) -> None:
+            if quality > found.get(word, 0.0):
+                found[word] = quality
+
+        if query_word in self.vocabulary:
+            offer(query_word, 1.0)
+        if len(query_word) >= 3:
+            start = bisect.bisect_left(self.sorted_vocabulary, query_word)
+            for word in self.sorted_vocabulary[start:]:
+                if not word.startswith(query_word):
+                    break
+                offer(word, 0.85)
+        root = stem(query_word)
+        if len(root) >= 4:
+            for word in self.by_stem.get(root, ()):
+                offer(word, 0.8)
+        typo_quality = 0.7 if typo_limit(query_word) == 1 else 0.6
+        for word in self.typos.near(query_word):
+            offer(word, typo_quality)
         return found
+
+    def _word_scores(self, qwords: list[str]) -> tuple[Counter[int], Counter[int]]:
+        """Per service: the sum over query words of its best match, and how many matched."""
+        totals: Counter[int] = Counter()
+        matched: Counter[int] = Counter()
+        for query_word in qwords:
+            best: dict[int, float] = {}
+            for word, quality in self.candidates(query_word).items():
+                factor = quality * self.idf[word]
+                for i, weight in self.postings[word]:
+                    if factor * weight > best.get(i, 0.0):
+                        best[i] = factor * weight
+            totals.update(best)
+            matched.update(best.keys())
+        return totals, matched
 
     def search(self, query: str, limit: int = 20) -> list[Service]:
         """Services for ``query``, best first (empty when nothing fits)."""
         qwords = self.query_words(query)
+        if not qwords:
+            return []
+        totals, matched = self._word_scores(qwords)
         compact = "".join(qwords)
-        scores: list[tuple[float, int]] = []
-        if qwords:
-            candidates = [self._candidates(q) for q in qwords]
-            for i, weights in enumerate(self.weights):
-                total = 0.0
-                matched = 0
-                for cands in candidates:
-                    best = max(
-                        (q * weights[w] * self.idf[w] for w, q in cands.items() if w in weights),
-                        default=0.0,
-                    )
-                    total += best
-                    matched += best > 0
-                if len(compact) >= 4:
-                    total += max(
-                        (2.0 * weight for phrase, weight in self.phrases[i] if compact in phrase),
-                        default=0.0,
-                    )
-                if total > 0:
-                    total *= (matched / len(qwords)) ** 2 if matched else 0.5
-                    scores.append((total, i))
+        if len(compact) >= 4:
+            for i, phrases in enumerate(self.phrases):
+                bonus = max((2.0 * w for phrase, w in phrases if compact in phrase), default=0.0)
+                if bonus:
+                    totals[i] += bonus
+        scores = [
+            (total * ((matched[i] / len(qwords)) ** 2 if matched[i] else 0.5), i)
+            for i, total in totals.items()
+            if total > 0
+        ]
         scores.sort(key=lambda item: (-item[0], self.services[item[1]].name))
         top = scores[0][0] if scores else 0
         result = [self.services[i] for score, i in scores if score >= 0.3 * top]
         return result[:limit]
+
+
+def _service_words(
+    service: Service, category: str | None
+) -> tuple[dict[str, float], list[tuple[str, float]]]:
+    """A service's words with their weights, and its name/keyword phrases run together."""
+    fields = {
+        "name": [service.name],
+        "keywords": list(service.keywords),
+        "category": [category] if category else [],
+        "summary": [service.summary],
+        "product": [service.product],
+    }
+    weights: dict[str, float] = defaultdict(float)
+    phrases = []
+    for field, weight in FIELD_WEIGHTS:
+        # A word counts once per field: in the name and the keywords beats either.
+        for w in {w for text in fields[field] for w in words(text)}:
+            weights[w] = min(weights[w] + weight, MAX_WORD_WEIGHT)
+        if field in ("name", "keywords"):
+            phrases.extend(("".join(words(text)), weight) for text in fields[field])
+    return dict(weights), phrases

@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 
 from ..catalog.model import Catalog
-from ..catalog.search import SearchIndex, normalize
+from ..catalog.search import SearchIndex, cut_query, normalize
 from ..config import Config
 from ..indonesian import format_date, format_fee, requirement_detail
 
@@ -95,15 +95,16 @@ class Site:
         return Page.from_text(text, status)
 
     def search_page(self, query: str) -> Page:
-        """The results page for ``query`` (cached per normalized query)."""
-        key = normalize(query)[:100]
+        """The results page for ``query``, cut first (:func:`cut_query`): what is searched,
+        shown and cached is the same text, so no query can change another's page."""
+        key = cut_query(query)
         with self._lock:
             page = self._searches.get(key)
             if page is not None:
                 self._searches.move_to_end(key)
                 return page
-        results = self.index.search(query) if key else []
-        page = self.render("search.html", query=query.strip()[:100], results=results)
+        results = self.index.search(key) if normalize(key) else []
+        page = self.render("search.html", query=key, results=results)
         with self._lock:
             self._searches[key] = page
             while len(self._searches) > self.SEARCH_CACHE_SIZE:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.catalog.search import SearchIndex, edit_distance, normalize, stem
+from kiosk.catalog.search import (
+    MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS,
+    SearchIndex,
+    cut_query,
+    edit_distance,
+    match_quality,
+    normalize,
+    stem,
+)
+from kiosk.catalog.typos import TypoIndex
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +97,53 @@ def test_edit_distance_counts_transpositions():
 def test_normalize_folds_case_accents_and_punctuation():
     assert normalize("  KTP-el  Hilang!! ") == "ktp el hilang"
     assert normalize("Café") == "cafe"
+
+
+# ---------------------------------------------------------------- bounded by design
+
+
+@pytest.fixture(scope="module")
+def big_index(bundled_catalog):
+    from bench.catalogs import grow
+
+    return SearchIndex(grow(bundled_catalog, 400))
+
+
+def typed_variants(word: str) -> list[str]:
+    """What a resident might type for ``word``: prefixes, a letter dropped, doubled,
+    swapped or changed, two letters changed."""
+    out = [word[:3], word[:-1], word + "a", word[1:], word[:2] + word[3:]]
+    if len(word) > 3:
+        out += [word[:1] + word[2] + word[1] + word[3:], word[:2] + "x" + word[3:]]
+    if len(word) > 6:
+        out += ["q" + word[1:3] + "z" + word[4:], word[:-2] + "uu"]
+    return out
+
+
+def test_candidates_are_exactly_what_comparing_with_every_word_finds(big_index):
+    vocabulary = sorted(big_index.vocabulary)
+    typed = {v for word in vocabulary[::7] for v in typed_variants(word)}
+    typed |= {"ktp", "kk", "kelahiran", "zzzzzzzz", "surat", "nikha", "aktelahir"}
+    checked = 0
+    for word in sorted(typed):
+        brute = {v: q for v in vocabulary if (q := match_quality(word, v))}
+        assert big_index.candidates(word) == brute, word
+        checked += bool(brute)
+    assert checked > 100  # most variants find something, so the comparison means something
+
+
+def test_a_query_is_cut_before_it_is_searched(big_index):
+    huge = "surat keterangan " + "kelahiranx " * 25_000  # about 256 KB
+    assert len(cut_query(huge)) == MAX_QUERY_CHARS
+    assert cut_query("  akta \n\t lahir ") == "akta lahir"
+    assert len(big_index.query_words(huge)) == MAX_QUERY_WORDS
+    assert big_index.search(huge) == big_index.search(cut_query(huge))
+
+
+def test_typo_index_finds_near_misses_only_within_the_limit():
+    index = TypoIndex(["kelahiran", "lahir", "nikah", "ktp"])
+    assert index.near("kelahirun") == {"kelahiran": 1}
+    assert index.near("kelahrun") == {"kelahiran": 2}
+    assert index.near("nikha") == {"nikah": 1}
+    assert index.near("nkha") == {}  # two typos in a short word: no
+    assert index.near("ktx") == {}  # three letters: exact or prefix only

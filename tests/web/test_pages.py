@@ -122,3 +122,14 @@ def test_weird_urls_get_a_page_not_a_crash(client, path):
 
 def test_post_to_a_page_is_not_a_crash(client):
     assert client.post("/").status_code == 404
+
+
+def test_search_pages_show_and_cache_exactly_what_was_searched(app):
+    site = app.extensions["kiosk.source"].get()
+    long_a = "kk " + "x" * 200
+    long_b = "kk " + "x" * 97 + "y" * 100
+    assert site.search_page(long_a) is site.search_page(long_b)  # the same cut query
+    assert b"y" * 10 not in site.search_page(long_b).body
+    shouting = site.search_page("KK!!").body.decode()
+    quiet = site.search_page("kk").body.decode()
+    assert "KK!!" in shouting and "KK!!" not in quiet

@@ -162,3 +162,26 @@ def test_250_slow_connections_from_one_phone_leave_room_for_another(server_for):
             except OSError:
                 pass  # refused or reset: that is the point
         assert page(port).startswith(b"HTTP/1.1 200 OK")
+
+
+def test_search_with_the_longest_query_that_fits_is_answered(server_for):
+    port = server_for()
+    query = ("surat+keterangan+kelahiran+" * 300)[:7000]
+    with connect(port) as sock:
+        sock.sendall(f"GET /cari?q={query} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode())
+        sock.sendall(b"Connection: close\r\n\r\n")
+        reply = read_all(sock)
+    assert reply.startswith(b"HTTP/1.1 200 OK")
+    assert b"surat keterangan kelahiran surat" in reply
+    assert b"kelahiran " * 20 not in reply  # the page shows the cut query only
+
+
+def test_a_256_kb_search_never_reaches_the_search(server_for):
+    port = server_for()
+    with connect(port) as sock:
+        try:
+            sock.sendall(b"GET /cari?q=" + b"kelahiranx+" * 24_000 + b" HTTP/1.1\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may stop reading once it has said no
+        reply = read_all(sock)
+    assert b" 431 " in reply.split(b"\r\n", 1)[0]

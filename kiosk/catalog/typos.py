@@ -1,0 +1,80 @@
+"""Words within a small edit distance, found without comparing against every word.
+
+A deletion index (the SymSpell idea): two words within edit distance ``d`` share a
+string made by deleting at most ``d`` letters from each. The index maps each word's
+deletions to the word, so a typed word looks up its own deletions and verifies the few
+words it finds, however large the vocabulary grows. Two-letter typos are only looked
+for in longer words (see :data:`LONG`), so only those carry their double deletions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+LONG = 7  # typed words this long may have two typos; shorter ones one
+MIN_TYPO_LENGTH = 4  # shorter typed words must match exactly or as a prefix
+
+
+def typo_limit(word: str) -> int:
+    """How many typos a typed word may carry: 0, 1, or 2 for long words."""
+    if len(word) < MIN_TYPO_LENGTH:
+        return 0
+    return 2 if len(word) >= LONG else 1
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance with transpositions, giving up above ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def deletions(word: str, depth: int) -> set[str]:
+    """``word`` and every string made by deleting up to ``depth`` of its letters."""
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+class TypoIndex:
+    """The words of a vocabulary, findable by their near misses."""
+
+    def __init__(self, vocabulary: Iterable[str]):
+        index: defaultdict[str, list[str]] = defaultdict(list)
+        for word in vocabulary:
+            # A word can be a two-typo match only for a typed word of LONG letters or more.
+            depth = 2 if len(word) >= LONG - 2 else 1
+            for key in deletions(word, depth):
+                index[key].append(word)
+        # Most deletions belong to one word: store it bare rather than in a tuple.
+        self._index: dict[str, str | tuple[str, ...]] = {
+            key: words[0] if len(words) == 1 else tuple(words) for key, words in index.items()
+        }
+
+    def near(self, typed: str) -> dict[str, int]:
+        """Words within ``typo_limit(typed)`` edits of ``typed``, with their distance."""
+        limit = typo_limit(typed)
+        if not limit:
+            return {}
+        found: dict[str, int] = {}
+        for key in deletions(typed, limit):
+            hit = self._index.get(key, ())
+            for word in (hit,) if isinstance(hit, str) else hit:
+                if word not in found:
+                    found[word] = edit_distance(typed, word, limit)
+        return {w: d for w, d in found.items() if d <= limit}
