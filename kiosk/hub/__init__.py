@@ -1,0 +1,1 @@
+"""The kecamatan side: the hub database, the report endpoint, the console and the editor."""
