@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
+from typing import TYPE_CHECKING, Any
 
 from ...errors import KioskError
 from ...fsutil import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 LOCK_FILE = ".editor.lock"
 
@@ -33,6 +34,8 @@ class EditConflict(KioskError):
 
 
 def _yaml() -> YAML:
+    from ruamel.yaml import YAML  # hub extra; imported here so publishing does not need it
+
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap the long lines people wrote
@@ -110,8 +113,21 @@ class CatalogSource:
             for name, (_, digest) in changes.items():
                 if self.read(name).digest != digest:
                     raise EditConflict(name)
-            for name, (text, _) in changes.items():
-                if text is None:
-                    self.path(name).unlink(missing_ok=True)
-                else:
-                    atomic_write_bytes(self.path(name), text.encode("utf-8"))
+            self._write({name: text for name, (text, _) in changes.items()})
+
+    def _write(self, files: dict[str, str | None]) -> None:
+        for name, text in files.items():
+            if text is None:
+                self.path(name).unlink(missing_ok=True)
+            else:
+                atomic_write_bytes(self.path(name), text.encode("utf-8"))
+
+    def exactly(self, sources: dict[str, str]) -> dict[str, str | None]:
+        """Overrides that make the folder read as ``sources`` (other service files gone)."""
+        gone: dict[str, str | None] = {n: None for n in self.snapshot() if n not in sources}
+        return {**gone, **sources}
+
+    def restore(self, sources: dict[str, str]) -> None:
+        """Make the folder hold exactly ``sources`` (a roll-back)."""
+        with self.locked():
+            self._write(self.exactly(sources))
