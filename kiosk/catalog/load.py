@@ -435,7 +435,11 @@ def _build(parts: dict[str, Any], service_items: list[tuple[str, Any]], problems
 
 
 def _check_references(
-    file: str, s: dict, category_ids: list[str], office_ids: list[str], problems: list[Problem]
+    file: str,
+    s: dict[str, Any],
+    category_ids: list[str],
+    office_ids: list[str],
+    problems: list[Problem],
 ) -> None:
     """A service's category and offices must exist; a confirmation names who confirmed."""
     if category_ids and "category" in s and s["category"] not in category_ids:
@@ -524,7 +528,9 @@ def _read_yaml(
         return None
 
 
-def service_files(root: Path, overrides: Mapping[str, str | None] = MappingProxyType({})) -> list:
+def service_files(
+    root: Path, overrides: Mapping[str, str | None] = MappingProxyType({})
+) -> list[str]:
     """The service files of a source folder (relative names, sorted), with overrides applied."""
     names = {str(p.relative_to(root)) for p in (root / "services").glob("*.y*ml")}
     for name, text in overrides.items():

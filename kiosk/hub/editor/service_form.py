@@ -227,12 +227,12 @@ def apply_form(doc: CommentedMap, form: ServiceForm) -> None:
             set_key(doc, name, CommentedSeq(items), order)
     for kind in ROW_KEYS:
         old = doc.get(kind) or []
-        items = [
+        rows = [
             _row_item(old[r.orig] if r.orig is not None and r.orig < len(old) else None, r, kind)
             for r in form.rows[kind]
         ]
         seq = doc[kind] if isinstance(doc.get(kind), CommentedSeq) else CommentedSeq()
-        seq[:] = items
+        seq[:] = rows
         set_key(doc, kind, seq, order)
     review = doc.get("review")
     if isinstance(review, CommentedMap):
