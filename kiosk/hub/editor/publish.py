@@ -17,8 +17,8 @@ from ...catalog.load import Problem, check_catalog_dir
 from ...catalog.model import Catalog
 from ...catalog.release import build_release
 from ...errors import CatalogInvalid, SyncError
-from ...sync.hub import KEY_FILES, Hub
-from ...sync.keys import load_signer
+from ..keys import load_signer
+from ..repo import KEY_FILES, Hub
 from .history import History, Release
 from .source import CatalogSource
 

@@ -10,8 +10,8 @@ from kiosk.hub.editor.diff import catalog_changes
 from kiosk.hub.editor.history import History
 from kiosk.hub.editor.publish import publish, roll_back
 from kiosk.hub.editor.source import CatalogSource
-from kiosk.sync.hub import Hub
-from kiosk.sync.keys import KeyLocked
+from kiosk.hub.keys import KeyLocked
+from kiosk.hub.repo import Hub
 
 PASSPHRASE = b"kunci rahasia kemlagi"
 
