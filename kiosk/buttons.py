@@ -5,7 +5,7 @@ the index slip. Callbacks only enqueue. Each button has a cooldown
 (``button_cooldown_seconds``) so a child hammering it gets one slip, and a stuck
 button prints once (a hold fires once; no release, no more presses).
 
-LED: steady = ready, slow blink = printing, fast blink = printer missing / no paper.
+LED: steady = ready, slow blink = printing, fast blink = printer missing / no paper / spool error.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from .errors import ConfigError
 from .printer.spool import Job
-from .printer.worker import MISSING, NO_PAPER, PRINTING, READY, STOPPED
+from .printer.worker import MISSING, NO_PAPER, PRINTING, READY, SPOOL_ERROR, STOPPED
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class StatusLed:
         PRINTING: (0.5, 0.5),
         MISSING: (0.1, 0.1),
         NO_PAPER: (0.1, 0.1),
+        SPOOL_ERROR: (0.1, 0.1),
     }
 
     def __init__(self, pin, pin_factory=None):

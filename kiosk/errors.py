@@ -5,6 +5,8 @@ KioskError
   CatalogInvalid(KioskError, ValueError)    a catalog with problems; ``.problems`` lists them all
   ReleaseInvalid(KioskError, ValueError)    a compiled release that cannot be loaded
   PrinterUnavailable(KioskError, OSError)   the printer cannot be opened or written
+    PaperOut(PrinterUnavailable)            the printer itself said it has no paper
+    PrinterOffline(PrinterUnavailable)      not found, no answer, or did not take the bytes
   SyncError(KioskError)                     a catalog update was refused or failed
     SyncBusy(SyncError)                     another sync holds the lock
   SpoolJobInvalid(KioskError, ValueError)   a print job file that cannot be printed (moved aside)
@@ -44,6 +46,14 @@ class ReleaseInvalid(KioskError, ValueError):
 
 class PrinterUnavailable(KioskError, OSError):
     """The printer cannot be reached: unplugged, off, or out of paper."""
+
+
+class PaperOut(PrinterUnavailable):
+    """The printer reported (in its status byte) that the paper roll is out."""
+
+
+class PrinterOffline(PrinterUnavailable):
+    """The printer is not there, does not answer, or did not take what was sent."""
 
 
 class SyncError(KioskError):

@@ -195,9 +195,9 @@ class SearchIndex:
             offer(word, typo_quality)
         return found
 
-    def _word_scores(self, qwords: list[str]) -> tuple[Counter[int], Counter[int]]:
+    def _word_scores(self, qwords: list[str]) -> tuple[defaultdict[int, float], Counter[int]]:
         """Per service: the sum over query words of its best match, and how many matched."""
-        totals: Counter[int] = Counter()
+        totals: defaultdict[int, float] = defaultdict(float)
         matched: Counter[int] = Counter()
         for query_word in qwords:
             best: dict[int, float] = {}
@@ -206,7 +206,8 @@ class SearchIndex:
                 for i, weight in self.postings[word]:
                     if factor * weight > best.get(i, 0.0):
                         best[i] = factor * weight
-            totals.update(best)
+            for i, score in best.items():
+                totals[i] += score
             matched.update(best.keys())
         return totals, matched
 
@@ -245,7 +246,7 @@ def _service_words(
         "product": [service.product],
     }
     weights: dict[str, float] = defaultdict(float)
-    phrases = []
+    phrases: list[tuple[str, float]] = []
     for field, weight in FIELD_WEIGHTS:
         # A word counts once per field: in the name and the keywords beats either.
         for w in {w for text in fields[field] for w in words(text)}:

@@ -16,15 +16,18 @@ itself, so the worker can simply try again later (the printer may be replugged).
 from __future__ import annotations
 
 import errno
+import fcntl
 import logging
 import os
 import select
 import socket
+import struct
+import termios
 import time
 from pathlib import Path
 
 from ..config import Config
-from ..errors import ConfigError, PrinterUnavailable
+from ..errors import ConfigError, PrinterOffline, PrinterUnavailable
 from ..fsutil import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -113,7 +116,7 @@ class DeviceFileBackend(Backend):
         try:
             fd = os.open(self.device, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
         except FileNotFoundError:
-            raise PrinterUnavailable(
+            raise PrinterOffline(
                 f"{self.device} does not exist (printer unplugged or off?)"
             ) from None
         except OSError as exc:
@@ -124,7 +127,7 @@ class DeviceFileBackend(Backend):
             while view:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise PrinterUnavailable(
+                    raise PrinterOffline(
                         f"{self.device} took more than {self.timeout:g} s "
                         "(out of paper or offline?)"
                     )
@@ -184,7 +187,7 @@ class EscposBackend(Backend):
             raise
         except Exception as exc:  # noqa: BLE001 - every transport has its own errors
             self.close()
-            raise PrinterUnavailable(_plain_reason(self._describe, exc)) from exc
+            raise _unavailable(self._describe, exc) from exc
 
     def write(self, data: bytes, name: str = "slip", preview: str = "") -> None:
         def send(printer):
@@ -218,20 +221,20 @@ def _quiet_close(printer) -> None:
         log.debug("closing printer failed", exc_info=True)
 
 
-def _plain_reason(what: str, exc: Exception) -> str:
+def _unavailable(what: str, exc: Exception) -> PrinterUnavailable:
+    """The typed error for a transport's exception: its class decides, never its text."""
     name = type(exc).__name__
-    text = str(exc) or name
     if name in ("DeviceNotFoundError", "USBNotFoundError"):
-        return f"{what}: not found (unplugged or switched off?)"
+        return PrinterOffline(f"{what}: not found (unplugged or switched off?)")
+    if name == "USBTimeoutError" or isinstance(exc, TimeoutError):
+        return PrinterOffline(f"{what}: no answer in time (out of paper, cover open or offline?)")
     if name == "NoBackendError":
-        return f"{what}: libusb is missing (apt-get install libusb-1.0-0)"
-    if name in ("USBTimeoutError",) or isinstance(exc, TimeoutError):
-        return f"{what}: no answer in time (out of paper, cover open or offline?)"
-    if isinstance(exc, PermissionError) or "Access denied" in text or "Errno 13" in text:
-        return f"{what}: permission denied (udev rule / group lp, dialout?)"
-    if "Errno 16" in text or "busy" in text.lower():
-        return f"{what}: busy (another program uses the printer)"
-    return f"{what}: {text}"
+        return PrinterUnavailable(f"{what}: libusb is missing (apt-get install libusb-1.0-0)")
+    if isinstance(exc, PermissionError) or getattr(exc, "errno", None) == errno.EACCES:
+        return PrinterUnavailable(f"{what}: permission denied (udev rule / group lp, dialout?)")
+    if getattr(exc, "errno", None) == errno.EBUSY:
+        return PrinterUnavailable(f"{what}: busy (another program uses the printer)")
+    return PrinterUnavailable(f"{what}: {exc or name}")
 
 
 # ---------------------------------------------------------------- from config
@@ -372,16 +375,39 @@ class NetworkBackend(Backend):
         return f"network printer {self.host}:{self.port}"
 
     def write(self, data: bytes, name: str = "slip", preview: str = "") -> None:
+        """Send ``data``; done only once the printer has taken every byte (see
+        :func:`wait_until_taken`): bytes left in our kernel's queue are not a slip."""
+        deadline = time.monotonic() + self.timeout
         try:
             with socket.create_connection((self.host, self.port), timeout=self.timeout) as conn:
                 conn.sendall(data)
                 conn.shutdown(socket.SHUT_WR)
+                wait_until_taken(conn, deadline)
         except TimeoutError:
-            raise PrinterUnavailable(
-                f"{self.describe()}: no answer in {self.timeout:g} s"
-            ) from None
+            raise PrinterOffline(f"{self.describe()}: no answer in {self.timeout:g} s") from None
+        except PrinterOffline as exc:
+            raise PrinterOffline(f"{self.describe()}: {exc}") from None
         except OSError as exc:
-            raise PrinterUnavailable(f"{self.describe()}: {exc.strerror or exc}") from None
+            raise PrinterOffline(f"{self.describe()}: {exc.strerror or exc}") from None
+
+
+def unsent_bytes(conn: socket.socket) -> int | None:
+    """Bytes still in our send queue, not yet acknowledged by the peer (Linux SIOCOUTQ);
+    None where the kernel cannot say."""
+    try:
+        reply = fcntl.ioctl(conn.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
+    except OSError:
+        return None
+    return int(struct.unpack("i", reply)[0])
+
+
+def wait_until_taken(conn: socket.socket, deadline: float) -> None:
+    """Return once the printer has acknowledged every byte; PrinterOffline if some are
+    still queued at ``deadline`` (a printer that accepts and never reads)."""
+    while unsent := unsent_bytes(conn):
+        if time.monotonic() >= deadline:
+            raise PrinterOffline(f"the printer did not take the slip ({unsent} bytes unsent)")
+        time.sleep(0.02)
 
 
 class _SerialWithWriteTimeout:

@@ -2,8 +2,11 @@
 
 One job a file (``<state>/spool/<time>-<source>-<random>.json``), written atomically,
 so a job is either fully there or not at all, and survives a restart of either
-process. A job is deleted only after it printed. A job that can never print is
-moved to ``spool/rejected/`` with a ``.reason`` file next to it, never retried.
+process. A job is printed at most once, whatever the disk does: before printing it is
+claimed (renamed to ``.printing``; a spool that cannot be renamed in is not printed
+from), and deleted after. A ``.printing`` file found at start-up was cut off by a
+restart: it is set aside, not printed again. A job that can never print is moved to
+``spool/rejected/`` with a ``.reason`` file next to it, never retried.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from ..fsutil import atomic_write_bytes, atomic_write_json, fsync_dir
 log = logging.getLogger(__name__)
 
 KINDS = ("service", "index")
+CLAIMED = ".printing"  # the suffix of a job being printed
 SPOOL_LIMIT = 20  # jobs waiting at most: a day of presses must not empty the roll later
 _SAFE = re.compile(r"[^a-z0-9]+")
 
@@ -107,6 +111,30 @@ class Spool:
         """Read a job file; SpoolJobInvalid if it is damaged (FileNotFoundError if gone)."""
         job = parse_job(path.read_bytes())
         return Job(job.kind, job.service, job.source, job.created, path)
+
+    def claim(self, job: Job) -> Job:
+        """Mark ``job`` as being printed (rename to ``.printing``) before it is printed;
+        OSError (FileNotFoundError if it is gone) means: do not print it."""
+        if job.path is None:
+            return job
+        claimed = job.path.with_suffix(CLAIMED)
+        os.replace(job.path, claimed)
+        return Job(job.kind, job.service, job.source, job.created, claimed)
+
+    def release(self, job: Job) -> Job:
+        """Put a claimed job back in line (the printer was away)."""
+        if job.path is None or job.path.suffix != CLAIMED:
+            return job
+        waiting = job.path.with_suffix(".json")
+        os.replace(job.path, waiting)
+        return Job(job.kind, job.service, job.source, job.created, waiting)
+
+    def interrupted(self) -> list[Path]:
+        """Jobs that were being printed when the printer process stopped."""
+        try:
+            return sorted(self.folder.glob("*" + CLAIMED))
+        except NotADirectoryError:
+            return []
 
     def done(self, job: Job) -> None:
         """The job printed: forget it."""

@@ -4,7 +4,15 @@ Button callbacks only ``submit`` (put_nowait into a bounded queue). The worker t
 job into slip bytes (pure layout + python-escpos Dummy) and hands them to the backend.
 When the printer is missing or out of paper the job goes to the spool (so it survives
 a restart), the worker backs off (1 s doubling to 30 s) and retries — it never raises
-out of its loop. State changes are reported to ``on_state`` (the LED) and written to
+out of its loop, never loops without a pause, and logs a repeated error once.
+
+A spool job is printed at most once: it is claimed (renamed) before printing, and a
+spool that cannot be written (a read-only SD card) or read (a file where the folder
+should be) is a state of its own, ``spool-error``, never a reprint. A job file that
+cannot be read is set aside once, with its reason. The printer's state comes from the
+type of its error (PaperOut, PrinterOffline), never from the words of a message.
+
+State changes are reported to ``on_state`` (the LED) and written to
 ``<state>/status/printer.json`` for ``kiosk status`` and the web.
 """
 
@@ -18,7 +26,7 @@ from collections.abc import Callable
 
 from ..catalog.model import Catalog
 from ..config import Config
-from ..errors import PrinterUnavailable, SpoolJobInvalid
+from ..errors import PaperOut, PrinterUnavailable, SpoolJobInvalid
 from ..slips.layout import Slip, index_slip, preview, service_slip
 from ..slips.render import slip_bytes
 from ..status import write_status
@@ -28,6 +36,7 @@ from .spool import SPOOL_LIMIT, Job, Spool
 log = logging.getLogger(__name__)
 
 READY, PRINTING, MISSING, NO_PAPER, STOPPED = "ready", "printing", "missing", "no-paper", "stopped"
+SPOOL_ERROR = "spool-error"
 QUEUE_SIZE = 3
 POLL_SECONDS = 0.05  # how often an idle worker looks at the spool folder
 BACKOFF_FIRST, BACKOFF_MAX = 1.0, 30.0
@@ -59,6 +68,7 @@ class PrintWorker:
         self._retry_at = float("-inf")
         self._status_at = float("-inf")
         self._status_key: tuple | None = None
+        self._set_aside: set[str] = set()  # job files that could not even be moved aside
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -91,12 +101,22 @@ class PrintWorker:
     def run(self) -> None:
         self._report(force=True)
         self.on_state(self.state)
+        self.recover()
+        failures = 0
         while not self._stop.is_set():
             try:
                 self.step()
+                failures = 0
             except Exception:  # noqa: BLE001 - the worker must outlive any bug in one job
-                log.exception("print worker error; going on")
-                self._stop.wait(1.0)
+                failures += 1
+                if failures & (failures - 1) == 0:  # the 1st, 2nd, 4th, 8th...: a bounded log
+                    log.exception("print worker error (%d in a row); going on", failures)
+                self._stop.wait(min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** min(failures, 5)))
+
+    def recover(self) -> None:
+        """Set aside jobs that were being printed when the daemon last stopped."""
+        for path in self.spool.interrupted():
+            self._put_aside(path, "the printer stopped while printing it; not printed again")
 
     # -------------------------------------------------------------- one round
 
@@ -124,20 +144,49 @@ class PrintWorker:
         if self._in_backoff():
             self._stop.wait(min(wait, max(0.0, self._retry_at - self.clock())))
             return None
-        for path in self.spool.pending():
+        job = self._next_spooled()
+        if job is not None or self._in_backoff():
+            return job
+        try:
+            return self.queue.get(timeout=wait)
+        except queue.Empty:
+            return None
+
+    def _next_spooled(self) -> Job | None:
+        try:
+            paths = self.spool.pending()
+        except OSError as exc:
+            self._spool_failed(exc)
+            return None
+        if not paths and self.state == SPOOL_ERROR:
+            self._spool_ok()
+        for path in paths:
+            if path.name in self._set_aside:
+                continue
             try:
                 return self.spool.load(path)
             except FileNotFoundError:
                 continue  # printed by someone else or moved meanwhile
             except SpoolJobInvalid as exc:
-                self.spool.reject(path, str(exc))
+                self._put_aside(path, str(exc))
             except OSError as exc:
-                log.error("cannot read print job %s: %s", path, exc)
+                self._put_aside(path, f"cannot read it: {exc.strerror or exc}")
+                self._back_off()
                 return None
+        return None
+
+    def _put_aside(self, path, reason: str) -> None:
+        """Move a job that cannot print to rejected/, once; if even that fails, skip it."""
+        self._set_aside.add(path.name)
         try:
-            return self.queue.get(timeout=wait)
-        except queue.Empty:
-            return None
+            self.spool.reject(path, reason)
+        except OSError as exc:
+            log.error(
+                "print job %s: %s; it cannot be moved aside either (%s), skipped until restart",
+                path.name,
+                reason,
+                exc.strerror or exc,
+            )
 
     def _keep(self, job: Job) -> Job:
         if job.path is not None:
@@ -173,31 +222,68 @@ class PrintWorker:
             else:
                 log.warning("dropped print job %s: %s", job.describe(), exc)
             return False
+        try:
+            job = self.spool.claim(job)  # never print what cannot be marked as printing
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            self._spool_failed(exc)
+            return False
         self._set_state(PRINTING)
         try:
             if self.backend.paper() == PAPER_OUT:
-                raise PrinterUnavailable("out of paper")
+                raise PaperOut("out of paper")
             self.backend.write(data, name=slip.name, preview=preview(slip))
         except PrinterUnavailable as exc:
             self._failed(job, exc)
             return False
-        self.spool.done(job)
+        self._forget(job)
         self.printed += 1
         self._backoff, self._retry_at, self.last_error = 0.0, float("-inf"), ""
         log.info("printed %s", job.describe())
         self._set_state(READY)
         return True
 
-    def _failed(self, job: Job, exc: PrinterUnavailable) -> None:
-        self.backend.close()
-        self._keep(job)
+    def _forget(self, job: Job) -> None:
+        try:
+            self.spool.done(job)
+        except OSError as exc:  # it stays claimed (.printing): never printed again
+            log.error("printed %s but cannot delete its job file: %s", job.describe(), exc)
+
+    def _back_off(self) -> None:
         self._backoff = min(BACKOFF_MAX, self._backoff * 2 or BACKOFF_FIRST)
         self._retry_at = self.clock() + self._backoff
+
+    def _failed(self, job: Job, exc: PrinterUnavailable) -> None:
+        self.backend.close()
+        if job.path is not None:
+            try:
+                job = self.spool.release(job)
+            except OSError as error:
+                log.error("cannot put %s back in line (%s): set aside", job.describe(), error)
+        self._keep(job)
+        self._back_off()
         reason = str(exc)
         if reason != self.last_error:
             log.error("printer unavailable: %s; will retry, slips wait", reason)
         self.last_error = reason
-        self._set_state(NO_PAPER if "paper" in reason else MISSING)
+        self._set_state(NO_PAPER if isinstance(exc, PaperOut) else MISSING)
+
+    def _spool_failed(self, exc: OSError) -> None:
+        """The spool folder cannot be read or written: nothing from it prints."""
+        self._back_off()
+        what = exc.strerror or str(exc)
+        if isinstance(exc, NotADirectoryError):
+            what = "is not a folder (a file is in the way)"
+        reason = f"spool {self.spool.folder}: {what}"
+        if reason != self.last_error:
+            log.error("print jobs cannot be read or written: %s", reason)
+        self.last_error = reason
+        self._set_state(SPOOL_ERROR)
+
+    def _spool_ok(self) -> None:
+        self.last_error = ""
+        self._set_state(READY)
 
     # -------------------------------------------------------------- status
 
@@ -210,7 +296,11 @@ class PrintWorker:
             self._report(force=force or changed)
 
     def waiting(self) -> int:
-        return self.spool.count() + self.queue.qsize()
+        try:
+            spooled = self.spool.count()
+        except OSError:
+            spooled = 0  # reported as a spool error by the worker
+        return spooled + self.queue.qsize()
 
     def summary(self, waiting: int) -> str:
         slips = f"{waiting} slip{'s' if waiting != 1 else ''} waiting"
@@ -224,6 +314,11 @@ class PrintWorker:
         if self.state == STOPPED:
             return f"Printer daemon stopped. {slips.capitalize()}."
         retry = max(0.0, self._retry_at - self.clock())
+        if self.state == SPOOL_ERROR:
+            return (
+                f"Print jobs cannot be read or written ({self.last_error}): fix the folder "
+                f"or the SD card; nothing from it prints meanwhile. Next try in {retry:.0f} s."
+            )
         if self.state == NO_PAPER:
             return (
                 f"Printer is out of paper: load a new roll. {slips.capitalize()}; "

@@ -122,14 +122,14 @@ def typed_variants(word: str) -> list[str]:
 
 def test_candidates_are_exactly_what_comparing_with_every_word_finds(big_index):
     vocabulary = sorted(big_index.vocabulary)
-    typed = {v for word in vocabulary[::7] for v in typed_variants(word)}
+    typed = {v for word in vocabulary[::60] for v in typed_variants(word)}
     typed |= {"ktp", "kk", "kelahiran", "zzzzzzzz", "surat", "nikha", "aktelahir"}
     checked = 0
     for word in sorted(typed):
         brute = {v: q for v in vocabulary if (q := match_quality(word, v))}
         assert big_index.candidates(word) == brute, word
         checked += bool(brute)
-    assert checked > 100  # most variants find something, so the comparison means something
+    assert checked > 40  # most variants find something, so the comparison means something
 
 
 def test_a_query_is_cut_before_it_is_searched(big_index):
