@@ -63,13 +63,25 @@ def setting(
     return field(default=default, metadata=metadata)
 
 
+def _wpa_password(value: str) -> str | None:
+    if value and not 8 <= len(value) <= 63:
+        return "must be empty (open hotspot) or 8 to 63 characters (WPA2)"
+    return None
+
+
+def _http_url(value: str) -> str | None:
+    if value and not value.startswith(("http://", "https://")):
+        return "must be empty or start with http:// or https://"
+    return None
+
+
 @dataclass(frozen=True)
 class Config:
     """Resolved settings. Build it with :func:`load_config`; add a setting here, once."""
 
     village: str = setting("kemlagi", "Id of the village (desa) this kiosk stands in.")
     host: str = setting("127.0.0.1", "Address the web server binds to.")
-    port: int = setting(8080, "Port the web server listens on.")
+    port: int = setting(8080, "Port the web server listens on.", min=1, max=65535)
     portal_address: str = setting(
         "",
         "Address residents reach the kiosk at (host[:port], e.g. 10.42.0.1). "
@@ -97,20 +109,28 @@ class Config:
         60,
         "After a phone taps 'Selesai' on the portal, answer its OS's connectivity checks "
         "with 'online' for this many minutes so it stays on the Wi-Fi.",
+        min=1,
+        max=24 * 60,
     )
     web_threads: int = setting(
         2,
         "Worker threads of the web server. Cached pages take microseconds, so more threads "
         "only add hand-offs (see docs/performance.md); 2 keeps one slow request from "
         "stalling the rest.",
+        min=1,
+        max=16,
     )
     ssid: str = setting(
         "Info Desa {desa}",
         "Wi-Fi name (SSID) of the kiosk's hotspot. On posters, {desa} stands for the "
         "village's name (and on the site); the default gives every village its own Wi-Fi name.",
     )
-    wifi_password: str = setting("", "Wi-Fi password (WPA2); empty for an open hotspot.")
-    hub_url: str = setting("", "URL of the kecamatan's catalog hub (TUF repository).")
+    wifi_password: str = setting(
+        "", "Wi-Fi password (WPA2); empty for an open hotspot.", validate=_wpa_password
+    )
+    hub_url: str = setting(
+        "", "URL of the kecamatan's catalog hub (TUF repository).", validate=_http_url
+    )
     trust_root: str = setting(
         "",
         "Trusted TUF root.json shipped with the install (read-only). "
@@ -121,16 +141,24 @@ class Config:
         "The kecamatan hub's report endpoint (e.g. http://hub.kemlagi:8090/api/reports). "
         "'kiosk sync' pushes the outbox there before it pulls the catalog. Empty: reports "
         "leave only by USB stick.",
+        validate=_http_url,
     )
     outbox_max_kb: int = setting(
         4096,
         "Size bound of the report outbox in KB. When it is reached, counts are merged first, "
         "then residents' forms are refused with a plain message (never dropped).",
         min=64,
+        max=1024 * 1024,
     )
-    sync_connect_timeout: int = setting(10, "Seconds to wait for the hub to accept a connection.")
-    sync_read_timeout: int = setting(30, "Seconds of silence from the hub before a sync gives up.")
-    sync_max_seconds: int = setting(300, "Longest one download of a sync may take (slow drip).")
+    sync_connect_timeout: int = setting(
+        10, "Seconds to wait for the hub to accept a connection.", min=1, max=300
+    )
+    sync_read_timeout: int = setting(
+        30, "Seconds of silence from the hub before a sync gives up.", min=1, max=3600
+    )
+    sync_max_seconds: int = setting(
+        300, "Longest one download of a sync may take (slow drip).", min=10, max=24 * 3600
+    )
     paper_width: int = setting(58, "Printer paper width in mm: 58 or 80.", choices=(58, 80))
     printer: dict[str, Any] = setting(
         {"type": "folder"},
@@ -141,9 +169,13 @@ class Config:
     buttons: list[dict[str, Any]] = setting(
         [], "Physical buttons: a list of tables {pin = 17, service = 'ktp-el-baru'}."
     )
-    led_pin: int = setting(0, "GPIO pin of the status LED; 0 for none.")
-    button_cooldown_seconds: int = setting(5, "Minimum seconds between two slips from one button.")
-    web_print_per_minute: int = setting(1, "Slips one phone may order from the site per minute.")
+    led_pin: int = setting(0, "GPIO pin of the status LED; 0 for none.", min=0, max=27)
+    button_cooldown_seconds: int = setting(
+        5, "Minimum seconds between two slips from one button.", min=0, max=3600
+    )
+    web_print_per_minute: int = setting(
+        1, "Slips one phone may order from the site per minute.", min=1, max=60
+    )
     source: str = field(default="embedded defaults", metadata={"not_a_setting": True})
 
     @property
@@ -307,6 +339,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} does not exist") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a folder, not a file") from None
 
 
 def env_layer(env: Mapping[str, str]) -> dict[str, str]:

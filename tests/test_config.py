@@ -109,3 +109,40 @@ def test_env_values_are_read_and_checked_by_the_schema(env, message):
 
 def test_list_defaults_are_not_shared():
     assert Config().buttons is not Config().buttons
+
+
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ("web_threads = 0", "web_threads must be at least 1, not 0"),
+        ("port = 99999", "port must be at most 65535, not 99999"),
+        ("captive_success_minutes = -5", "captive_success_minutes must be at least 1, not -5"),
+        ("sync_read_timeout = -1", "sync_read_timeout must be at least 1, not -1"),
+        ("portal_hosts = [1, 2]", "portal_hosts must be a list of text items, not [1, 2]"),
+        ("buttons = [17]", "buttons must be a list of a table items, not [17]"),
+        ('hub_url = "hub.kemlagi"', "hub_url must be empty or start with http:// or https://"),
+        ("led_pin = 40", "led_pin must be at most 27, not 40"),
+    ],
+)
+def test_settings_out_of_range_are_one_plain_error_naming_the_setting(tmp_path, toml, message):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(toml + "\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path, env={})
+    assert str(error.value) == f"{path}: {message}" or str(error.value).startswith(
+        f"{path}: {message}"
+    )
+
+
+def test_every_number_setting_has_a_range_or_choices():
+    for setting in SETTINGS:
+        if setting.type is int:
+            bounded = setting.choices is not None or None not in (setting.min, setting.max)
+            assert bounded, f"{setting.name} needs min and max (or choices)"
+
+
+def test_a_config_file_that_is_not_utf8_is_a_plain_error(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes(b'village = "kemlag\xff"\n')
+    with pytest.raises(ConfigError, match=r"not UTF-8 text \(byte 17\); save it as UTF-8"):
+        load_config(path, env={})
