@@ -55,7 +55,7 @@ def main() -> None:
             overrides={
                 "state_dir": state,
                 "button_cooldown_seconds": 0,
-                "web_print_per_minute": 10**6,
+                "web_print_per_minute": 60,  # the most the settings allow
                 "buttons": [{"pin": 17, "service": "ktp-el-baru"}],
                 "led_pin": 4,
             },

@@ -157,7 +157,7 @@ class Config:
         30, "Seconds of silence from the hub before a sync gives up.", min=1, max=3600
     )
     sync_max_seconds: int = setting(
-        300, "Longest one download of a sync may take (slow drip).", min=10, max=24 * 3600
+        300, "Longest one download of a sync may take (slow drip).", min=1, max=24 * 3600
     )
     paper_width: int = setting(58, "Printer paper width in mm: 58 or 80.", choices=(58, 80))
     printer: dict[str, Any] = setting(
