@@ -11,12 +11,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from ..errors import CatalogInvalid
+from . import safe_yaml
 from .model import (
     COPY_LABELS,
     Catalog,
@@ -30,6 +30,7 @@ from .model import (
     Step,
     Village,
 )
+from .safe_yaml import shown
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PROGRAMS = ("paten", "adminduk")
@@ -57,23 +58,6 @@ class Problem:
         )
 
 
-@cache
-def _yaml_loader():
-    """Safe YAML loader that keeps dates as text, so a bad date is our problem to report
-    (PyYAML would raise a bare ValueError for 2026-13-01). Built on first use: kiosks
-    read only compiled releases, so the web and printer never import PyYAML."""
-    import yaml
-
-    class NoDatesLoader(yaml.SafeLoader):
-        pass
-
-    NoDatesLoader.yaml_implicit_resolvers = {
-        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    return NoDatesLoader
-
-
 # ---------------------------------------------------------------- field checks
 
 
@@ -85,7 +69,8 @@ class _Checker:
         self.problems = problems
 
     def problem(self, field: str, message: str, code: str, value: Any = "") -> None:
-        self.problems.append(Problem(self.file, field, message, code=code, value=str(value)))
+        text = value if isinstance(value, str) else shown(value)  # never a whole structure
+        self.problems.append(Problem(self.file, field, message, code=code, value=text[:200]))
 
     def fields(self, value: Any, path: str, spec: dict[str, tuple]) -> dict | None:
         """Check a mapping against ``spec`` (name → (kind, required[, default]))."""
@@ -131,7 +116,7 @@ class _Checker:
             if not isinstance(value, str) or not ID_PATTERN.match(value):
                 self.problem(
                     field,
-                    f"{value!r} is not a valid id: use lowercase letters, digits and "
+                    f"{shown(value)} is not a valid id: use lowercase letters, digits and "
                     "hyphens, e.g. ktp-el-baru",
                     "bad_id",
                     value,
@@ -141,7 +126,10 @@ class _Checker:
         if kind == "int":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 self.problem(
-                    field, f"must be a whole number (0 or more), found {value!r}", "bad_int", value
+                    field,
+                    f"must be a whole number (0 or more), found {shown(value)}",
+                    "bad_int",
+                    value,
                 )
                 return _BAD
             return value
@@ -151,7 +139,7 @@ class _Checker:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 self.problem(
                     field,
-                    f"must be whole rupiah (0 for free) or {FEE_UNKNOWN}, found {value!r}",
+                    f"must be whole rupiah (0 for free) or {FEE_UNKNOWN}, found {shown(value)}",
                     "bad_fee",
                     value,
                 )
@@ -159,7 +147,9 @@ class _Checker:
             return value
         if kind == "bool":
             if not isinstance(value, bool):
-                self.problem(field, f"must be true or false, found {value!r}", "bad_bool", value)
+                self.problem(
+                    field, f"must be true or false, found {shown(value)}", "bad_bool", value
+                )
                 return _BAD
             return value
         if kind == "date":
@@ -169,7 +159,10 @@ class _Checker:
                 return date.fromisoformat(str(value))
             except ValueError:
                 self.problem(
-                    field, f"{value!r} is not a date; write it as YYYY-MM-DD", "bad_date", value
+                    field,
+                    f"{shown(value)} is not a date; write it as YYYY-MM-DD",
+                    "bad_date",
+                    value,
                 )
                 return _BAD
         if kind == "text_list":
@@ -200,7 +193,7 @@ def _join(path: str, name: str) -> str:
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", str: f"the text {value!r}"}.get(
+    return {dict: "a mapping", list: "a list", str: f"the text {shown(value)}"}.get(
         type(value), repr(value)
     )
 
@@ -209,7 +202,7 @@ def _choice(*choices: str):
     def check(checker: _Checker, value: Any, field: str):
         if value not in choices:
             checker.problem(
-                field, f"{value!r} is not one of: {', '.join(choices)}", "bad_choice", value
+                field, f"{shown(value)} is not one of: {', '.join(choices)}", "bad_choice", value
             )
             return _BAD
         return value
@@ -500,9 +493,13 @@ def _read_yaml(
             return None
     else:
         try:
+            safe_yaml.check_size(root / name)
             text = (root / name).read_text(encoding="utf-8")
         except FileNotFoundError:
             problems.append(Problem(name, "", "file is missing", code="file_missing"))
+            return None
+        except safe_yaml.YamlRefused as exc:
+            problems.append(Problem(name, "", str(exc), code="too_big"))
             return None
         except UnicodeDecodeError as exc:
             problems.append(
@@ -514,17 +511,10 @@ def _read_yaml(
                 )
             )
             return None
-    import yaml
-
     try:
-        return yaml.load(text, Loader=_yaml_loader())
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        what = getattr(exc, "problem", None) or str(exc)
-        problems.append(
-            Problem(name, "", f"YAML syntax error: {what}", line=line, code="yaml_syntax")
-        )
+        return safe_yaml.load(text)
+    except safe_yaml.YamlRefused as exc:
+        problems.append(Problem(name, "", str(exc), line=exc.line, code="yaml_syntax"))
         return None
 
 
