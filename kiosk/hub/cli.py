@@ -1,0 +1,159 @@
+"""``kiosk hub ...``: the kecamatan's catalog hub (keys, signed releases, freshness).
+
+Timers and scripts run them non-interactively: a passphrase for protected key files
+comes from $KIOSK_HUB_PASSPHRASE. Only at a terminal, when that is unset, does
+``publish`` ask for it (never echoed, never stored).
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import CatalogInvalid, KioskError
+from .keys import PASSPHRASE_ENV, passphrase_from_env
+
+hub_option = click.option(
+    "--hub",
+    "hub_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="The hub folder made by 'kiosk hub init'.",
+)
+
+
+def _hub(path):
+    from .repo import Hub
+
+    return Hub(path, passphrase=passphrase_from_env())
+
+
+@click.group()
+def hub():
+    """The kecamatan's catalog hub: keys, signed releases, freshness."""
+
+
+@hub.command("init")
+@click.argument("hub_dir", type=click.Path(file_okay=False))
+@click.option("--root-keys", default=3, show_default=True, help="Number of offline root keys.")
+@click.option(
+    "--root-threshold",
+    default=2,
+    show_default=True,
+    help="How many root keys must sign a change of keys.",
+)
+@click.option(
+    "--encrypt-keys",
+    is_flag=True,
+    help=f"Protect the root and content keys with the passphrase in ${PASSPHRASE_ENV}.",
+)
+def hub_init(hub_dir, root_keys, root_threshold, encrypt_keys):
+    """Create a hub: keys and the first signed (empty) metadata."""
+    try:
+        lines = _hub(hub_dir).init(root_keys, root_threshold, encrypt_keys)
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("\n".join(lines))
+
+
+def _publish_passphrase(hub_dir: str) -> bytes | None:
+    """$KIOSK_HUB_PASSPHRASE, or a prompt at a terminal when the content key needs one."""
+    from .keys import key_is_encrypted
+    from .repo import KEY_FILES
+
+    passphrase = passphrase_from_env()
+    if passphrase or not key_is_encrypted(Path(hub_dir) / KEY_FILES["targets"]):
+        return passphrase
+    if not sys.stdin.isatty():
+        return None  # publish then says the key is passphrase-protected
+    return click.prompt("Passphrase of the content key", hide_input=True).encode("utf-8")
+
+
+@hub.command("publish")
+@click.argument("catalog_dir", type=click.Path(file_okay=False))
+@hub_option
+def hub_publish(catalog_dir, hub_dir):
+    """Validate CATALOG_DIR, build the next release, sign it and record it in the history."""
+    from .editor.publish import publish
+    from .editor.source import CatalogSource
+
+    who = f"{getpass.getuser()} (kiosk hub publish)"
+    try:
+        published = publish(
+            hub_dir, CatalogSource(catalog_dir), by=who, passphrase=_publish_passphrase(hub_dir)
+        )
+    except CatalogInvalid as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        raise click.ClickException(
+            f"{len(exc.problems)} problem(s) in {catalog_dir}; nothing published"
+        ) from None
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"published catalog version {published.version} ({len(published.release.encode())} "
+        f"bytes, sha256 {published.sha256[:12]}…) in {hub_dir}/public"
+    )
+
+
+@hub.command("encrypt-key")
+@hub_option
+def hub_encrypt_key(hub_dir):
+    """Protect the content (targets) key with a passphrase, or change its passphrase."""
+    from .keys import encrypt_key_file, key_is_encrypted
+    from .repo import KEY_FILES
+
+    path = Path(hub_dir) / KEY_FILES["targets"]
+    if not path.is_file():
+        raise click.ClickException(f"{path} is missing: is this a hub folder?")
+    old = None
+    if key_is_encrypted(path):
+        old = click.prompt("Current passphrase", hide_input=True).encode("utf-8")
+    new = click.prompt("New passphrase", hide_input=True, confirmation_prompt=True)
+    try:
+        encrypt_key_file(path, new.encode("utf-8"), old)
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{path} is now protected by the passphrase; publishing asks for it.")
+
+
+@hub.command("refresh")
+@hub_option
+@click.option("--force", is_flag=True, help="Re-sign snapshot and timestamp even if not due.")
+def hub_refresh(hub_dir, force):
+    """Re-sign snapshot/timestamp before they expire (run daily); warn about expiry."""
+    try:
+        done, warnings = _hub(hub_dir).refresh(force)
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("\n".join(done) if done else "nothing due: snapshot and timestamp are fresh")
+    for warning in warnings:
+        click.echo(f"!!! {warning}", err=True)
+    if warnings:
+        sys.exit(3)  # loud for timers: the hub needs a person
+
+
+@hub.command("status")
+@hub_option
+def hub_status(hub_dir):
+    """Version and expiry of every role, in plain words."""
+    from .repo import KEY_FILES
+
+    hub_ = _hub(hub_dir)
+    try:
+        states = hub_.status()
+        release = hub_.last_release_version()
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"hub {hub_dir}: catalog release {release or 'none published yet'}")
+    where = {**{r: str(p) for r, p in KEY_FILES.items()}, "root": "offline root keys"}
+    for s in states:
+        click.echo(
+            f"{s.role:9} version {s.version:<4} expires {s.expires:%Y-%m-%d} "
+            f"({s.left.days} days left)  signed by {where[s.role]}"
+        )
+        if s.warning:
+            click.echo(f"!!! {s.warning}")
