@@ -13,8 +13,8 @@ import dataclasses
 import statistics
 import sys
 
-from kiosk.catalog.release import bundled_release_path, load_release
 from kiosk.catalog.model import Catalog
+from kiosk.catalog.release import bundled_release_path, load_release
 from kiosk.config import load_config
 from kiosk.printer.paper import paper_mm
 from kiosk.slips.layout import index_slip, service_slip
@@ -86,13 +86,22 @@ def main(argv: list[str] | None = None) -> None:
     per_service = [
         [sid, f"{mm[58]:.0f}", f"{mm[80]:.0f}"] for sid, mm in figures["services"].items()
     ]
-    per_service.append(["(index slip)", f"{figures['index'][58]:.0f}", f"{figures['index'][80]:.0f}"])
+    per_service.append(
+        ["(index slip)", f"{figures['index'][58]:.0f}", f"{figures['index'][80]:.0f}"]
+    )
     print(f"Slip length in mm ({len(catalog.services)} services)\n")
     print(markdown_table(["slip", "58 mm paper", "80 mm paper"], per_service))
     print()
     print(
         markdown_table(
-            ["paper", "shortest", "median", "longest", "index", f"median slips per {args.roll_m:g} m roll"],
+            [
+                "paper",
+                "shortest",
+                "median",
+                "longest",
+                "index",
+                f"median slips per {args.roll_m:g} m roll",
+            ],
             summary_rows(figures, args.roll_m),
         )
     )

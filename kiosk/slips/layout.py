@@ -160,7 +160,7 @@ def first_sentence(text: str) -> str:
 
 
 def short_office_name(name: str) -> str:
-    """"Dinas Kependudukan ... (Dispendukcapil) Kabupaten Mojokerto" → "Dispendukcapil
+    """ "Dinas Kependudukan ... (Dispendukcapil) Kabupaten Mojokerto" → "Dispendukcapil
     Kabupaten Mojokerto"; "KUA (Kantor Urusan Agama) Kecamatan X" → "KUA Kecamatan X".
 
     A one-word aside is the short form of the words before it; a longer aside spells
@@ -191,7 +191,7 @@ def public_service_url(config: Config, service_id: str) -> str | None:
 
 
 def copy_mark(req: Requirement) -> str:
-    """"FC", "asli", "asli + FC, 2 lembar": what kind of paper, how many."""
+    """ "FC", "asli", "asli + FC, 2 lembar": what kind of paper, how many."""
     mark = T.COPY_MARK[req.copy]
     return f"{mark}, {T.COUNT.format(count=req.count)}" if req.count > 1 else mark
 
@@ -206,7 +206,7 @@ def requirement_lines(b: _Builder, req: Requirement) -> None:
 
 
 def _sentence(text: str) -> str:
-    """"jika bayi lahir di rumah" → "Jika bayi lahir di rumah." """
+    """ "jika bayi lahir di rumah" → "Jika bayi lahir di rumah." """
     text = text.strip()
     if not text:
         return ""

@@ -214,7 +214,9 @@ def test_index_lists_every_category_and_codes_that_fit(bundled_catalog, hall_con
     for category in bundled_catalog.categories:
         services = bundled_catalog.services_in(category.id)
         assert category.name in slip.lines
-        shown = [s for s in services if contains_run(words, [codes[s.id], *to_printable(s.name).split()])]
+        shown = [
+            s for s in services if contains_run(words, [codes[s.id], *to_printable(s.name).split()])
+        ]
         listed += len(shown)
         if len(shown) < len(services):
             assert f"+ {len(services) - len(shown)} layanan lain: lihat di HP" in slip.lines
@@ -226,7 +228,10 @@ def test_index_stays_the_same_size_for_a_big_catalog(bundled_catalog, hall_confi
     big = grown_catalog(bundled_catalog, 400)
     body = index_body(big, 58)
     assert len(body) <= INDEX_MAX_LINES
-    assert len(index_slip(big, hall_config).items) <= len(index_slip(bundled_catalog, hall_config).items) + 2
+    assert (
+        len(index_slip(big, hall_config).items)
+        <= len(index_slip(bundled_catalog, hall_config).items) + 2
+    )
 
 
 def test_preview_shows_every_line_and_the_qr(bundled_catalog, hall_config):

@@ -119,3 +119,22 @@ def test_native_qr_costs_no_quiet_zone_paper(bundled_catalog, hall_config):
     as_image = paper_dots(slip_bytes(slip, "TM-T20II", native_qr=False), MODEL)
     image = decode(slip_bytes(slip, "TM-T20II", native_qr=False)).images[0]
     assert 0 < as_image - native < image.height
+
+
+def test_what_paper_leaves_out_is_on_the_page_the_qr_opens(client, bundled_catalog, config):
+    """Steps, full notes and notices, fee note, product, the office's full name: on the page."""
+    import html
+    import re
+
+    for service in bundled_catalog.services:
+        slip = service_slip(bundled_catalog, service, config, 58)
+        [url] = slip.qr_payloads
+        page = client.get(url.removeprefix(config.portal_url.rstrip("/")))
+        assert page.status_code == 200, url
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True))).split())
+        office = bundled_catalog.office(service.served_by)
+        wanted = [step.text for step in service.steps] + [service.notice, office.name]
+        wanted += [service.fee_note, service.product, service.summary]
+        wanted += [req.note for req in service.requirements] + list(service.legal_basis)
+        for part in filter(None, wanted):
+            assert " ".join(part.split()) in text, (service.id, part)
