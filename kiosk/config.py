@@ -63,12 +63,6 @@ def setting(
     return field(default=default, metadata=metadata)
 
 
-def _wpa_password(value: str) -> str | None:
-    if value and not 8 <= len(value) <= 63:
-        return "must be empty (open hotspot) or 8 to 63 characters (WPA2)"
-    return None
-
-
 def _http_url(value: str) -> str | None:
     if value and not value.startswith(("http://", "https://")):
         return "must be empty or start with http:// or https://"
@@ -125,12 +119,8 @@ class Config:
         "Wi-Fi name (SSID) of the kiosk's hotspot. On posters, {desa} stands for the "
         "village's name (and on the site); the default gives every village its own Wi-Fi name.",
     )
-    wifi_password: str = setting(
-        "", "Wi-Fi password (WPA2); empty for an open hotspot.", validate=_wpa_password
-    )
-    hub_url: str = setting(
-        "", "URL of the kecamatan's catalog hub (TUF repository).", validate=_http_url
-    )
+    wifi_password: str = setting("", "Wi-Fi password (WPA2); empty for an open hotspot.")
+    hub_url: str = setting("", "URL of the kecamatan's catalog hub (TUF repository).")
     trust_root: str = setting(
         "",
         "Trusted TUF root.json shipped with the install (read-only). "
@@ -175,6 +165,13 @@ class Config:
     )
     web_print_per_minute: int = setting(
         1, "Slips one phone may order from the site per minute.", min=1, max=60
+    )
+    web_print_per_hour: int = setting(
+        30,
+        "Slips all phones together may order from the site per hour (the paper roll's "
+        "budget; the buttons in the hall are not counted).",
+        min=1,
+        max=1000,
     )
     source: str = field(default="embedded defaults", metadata={"not_a_setting": True})
 

@@ -120,7 +120,7 @@ def test_list_defaults_are_not_shared():
         ("sync_read_timeout = -1", "sync_read_timeout must be at least 1, not -1"),
         ("portal_hosts = [1, 2]", "portal_hosts must be a list of text items, not [1, 2]"),
         ("buttons = [17]", "buttons must be a list of a table items, not [17]"),
-        ('hub_url = "hub.kemlagi"', "hub_url must be empty or start with http:// or https://"),
+        ('report_url = "hub:8090"', "report_url must be empty or start with http:// or https://"),
         ("led_pin = 40", "led_pin must be at most 27, not 40"),
     ],
 )

@@ -20,6 +20,7 @@ import bisect
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from functools import lru_cache
 
@@ -131,15 +132,20 @@ class SearchIndex:
         self.services = list(catalog.services)
         self.phrases: list[list[tuple[str, float]]] = []
         # word → [(service number, weight)]: only services holding a word are scored.
-        self.postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
+        postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
         category_names = {c.id: c.name for c in catalog.categories}
         for i, service in enumerate(self.services):
             weights, phrases = _service_words(service, category_names.get(service.category))
             self.phrases.append(phrases)
             for w, weight in weights.items():
-                self.postings[w].append((i, weight))
+                postings[w].append((i, weight))
         n = len(self.services)
-        self.idf = {w: math.log(1 + n / len(p)) for w, p in self.postings.items()}
+        self.idf = {w: math.log(1 + n / len(p)) for w, p in postings.items()}
+        # Two flat arrays per word, not a list of tuples: a third of the memory.
+        self.postings: dict[str, tuple[array[int], array[float]]] = {
+            w: (array("I", (i for i, _ in p)), array("f", (x for _, x in p)))
+            for w, p in postings.items()
+        }
         self.vocabulary = frozenset(self.postings)
         self.sorted_vocabulary = sorted(self.vocabulary)
         self.by_stem: defaultdict[str, list[str]] = defaultdict(list)
@@ -203,7 +209,8 @@ class SearchIndex:
             best: dict[int, float] = {}
             for word, quality in self.candidates(query_word).items():
                 factor = quality * self.idf[word]
-                for i, weight in self.postings[word]:
+                services, weights = self.postings[word]
+                for i, weight in zip(services, weights, strict=True):
                     if factor * weight > best.get(i, 0.0):
                         best[i] = factor * weight
             for i, score in best.items():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 
 APPLE_SUCCESS = b"<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>"
 
@@ -52,19 +53,20 @@ class Portal:
         self.portal_url = portal_url
         self.success_seconds = success_minutes * 60
         self.clock = clock
-        self._done: dict[str, float] = {}  # client address → until when it counts as done
+        # client address → until when it counts as done; oldest first (all last as long)
+        self._done: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
 
     def is_own_host(self, host_header: str | None) -> bool:
         return not host_header or hostname(host_header) in self.own_hosts
 
     def mark_done(self, client: str) -> None:
-        now = self.clock()
+        """Remember ``client`` as done; when full, the oldest mark (first to expire) goes."""
         with self._lock:
-            if len(self._done) >= self.MAX_CLIENTS:
-                self._done = {c: t for c, t in self._done.items() if t > now}
-            if len(self._done) < self.MAX_CLIENTS:
-                self._done[client] = now + self.success_seconds
+            self._done[client] = self.clock() + self.success_seconds
+            self._done.move_to_end(client)
+            while len(self._done) > self.MAX_CLIENTS:
+                self._done.popitem(last=False)
 
     def is_done(self, client: str) -> bool:
         return self._done.get(client, 0.0) > self.clock()

@@ -10,7 +10,7 @@ CACHE_CONTROL = "no-cache"
 
 def page_response(environ: dict, page: Page) -> tuple[str, list[tuple[str, str]], bytes]:
     """(status line, headers, body) for ``page`` answering the request in ``environ``."""
-    wants_gzip = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+    wants_gzip = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
     etag = page.etag[:-1] + '-gz"' if wants_gzip else page.etag
     headers = [
         ("Content-Type", page.content_type),
@@ -31,12 +31,33 @@ def page_response(environ: dict, page: Page) -> tuple[str, list[tuple[str, str]]
     return _STATUS[page.status], headers, body
 
 
+def accepts_gzip(header: str) -> bool:
+    """Does an Accept-Encoding header take gzip? ``gzip;q=0`` refuses it, ``*`` takes it."""
+    weights: dict[str, float] = {}
+    for item in header.lower().split(","):
+        coding, _, params = item.partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[coding.strip()] = weight
+    for coding in ("gzip", "x-gzip", "*"):
+        if coding in weights:
+            return weights[coding] > 0
+    return False
+
+
 def _tags(header: str) -> set[str]:
     return {t.strip().removeprefix("W/") for t in header.split(",")}
 
 
 _STATUS = {
     200: "200 OK",
+    403: "403 Forbidden",
     404: "404 Not Found",
     500: "500 Internal Server Error",
     429: "429 Too Many Requests",

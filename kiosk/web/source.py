@@ -32,7 +32,9 @@ class SiteSource:
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
         self._failed: Catalog | None = None  # a catalog whose Site could not be rendered
-        self.site = Site(self.catalogs.get(), config)
+        # The catalog the Site was made from (the Site holds the resident view of it).
+        self._shown = self.catalogs.get()
+        self.site = Site(self._shown, config)
         log.info("serving catalog version %s", self.site.catalog.version)
 
     def get(self) -> Site:
@@ -44,7 +46,7 @@ class SiteSource:
         try:
             self._checked_at = now
             catalog = self.catalogs.get()
-            if catalog is not self.site.catalog and catalog is not self._failed:
+            if catalog is not self._shown and catalog is not self._failed:
                 try:
                     site = Site(catalog, self.config)
                 except Exception:
@@ -55,7 +57,7 @@ class SiteSource:
                     self._failed = catalog
                 else:
                     log.info("now serving catalog version %s", catalog.version)
-                    self.site = site
+                    self.site, self._shown = site, catalog
         finally:
             self._lock.release()
         return self.site
