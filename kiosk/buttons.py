@@ -64,10 +64,10 @@ class StatusLed:
         self.state = state
         if state == STOPPED:
             self.led.off()
-        elif self.PATTERNS.get(state) is None:
+        elif (pattern := self.PATTERNS.get(state)) is None:
             self.led.on()
         else:
-            on, off = self.PATTERNS[state]
+            on, off = pattern
             self.led.blink(on_time=on, off_time=off, background=True)
 
     def close(self) -> None:

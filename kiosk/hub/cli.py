@@ -7,11 +7,15 @@ protected key files comes from $KIOSK_HUB_PASSPHRASE, never a prompt.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import CatalogInvalid, KioskError
 from .keys import PASSPHRASE_ENV, passphrase_from_env
+
+if TYPE_CHECKING:
+    from .repo import Hub
 
 hub_option = click.option(
     "--hub",
@@ -22,14 +26,14 @@ hub_option = click.option(
 )
 
 
-def _hub(path):
+def _hub(path: str) -> Hub:
     from .repo import Hub
 
     return Hub(path, passphrase=passphrase_from_env())
 
 
 @click.group()
-def hub():
+def hub() -> None:
     """The kecamatan's catalog hub: keys, signed releases, freshness."""
 
 
@@ -47,7 +51,7 @@ def hub():
     is_flag=True,
     help=f"Protect the root and content keys with the passphrase in ${PASSPHRASE_ENV}.",
 )
-def hub_init(hub_dir, root_keys, root_threshold, encrypt_keys):
+def hub_init(hub_dir: str, root_keys: int, root_threshold: int, encrypt_keys: bool) -> None:
     """Create a hub: keys and the first signed (empty) metadata."""
     try:
         lines = _hub(hub_dir).init(root_keys, root_threshold, encrypt_keys)
@@ -59,7 +63,7 @@ def hub_init(hub_dir, root_keys, root_threshold, encrypt_keys):
 @hub.command("publish")
 @click.argument("catalog_dir", type=click.Path(file_okay=False))
 @hub_option
-def hub_publish(catalog_dir, hub_dir):
+def hub_publish(catalog_dir: str, hub_dir: str) -> None:
     """Validate CATALOG_DIR, build the next release and sign it."""
     try:
         published = _hub(hub_dir).publish(catalog_dir)
@@ -80,7 +84,7 @@ def hub_publish(catalog_dir, hub_dir):
 @hub.command("refresh")
 @hub_option
 @click.option("--force", is_flag=True, help="Re-sign snapshot and timestamp even if not due.")
-def hub_refresh(hub_dir, force):
+def hub_refresh(hub_dir: str, force: bool) -> None:
     """Re-sign snapshot/timestamp before they expire (run daily); warn about expiry."""
     try:
         done, warnings = _hub(hub_dir).refresh(force)
@@ -95,7 +99,7 @@ def hub_refresh(hub_dir, force):
 
 @hub.command("status")
 @hub_option
-def hub_status(hub_dir):
+def hub_status(hub_dir: str) -> None:
     """Version and expiry of every role, in plain words."""
     from .repo import KEY_FILES
 

@@ -13,10 +13,12 @@ import dataclasses
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from tuf.api import exceptions
 from tuf.api.metadata import Metadata, TargetFile
 from tuf.ngclient import Updater, UpdaterConfig
+from tuf.ngclient.fetcher import FetcherInterface
 
 from ..errors import SyncError
 from ..tuf_layout import ISSUED_FIELD, TARGET_NAME
@@ -48,7 +50,9 @@ def hub_base(source: str) -> str:
     raise SyncError(f"{path} is not a hub folder (no metadata/ inside): is the stick mounted?")
 
 
-def default_fetcher(base: str, connect_timeout: float, read_timeout: float, max_seconds: float):
+def default_fetcher(
+    base: str, connect_timeout: float, read_timeout: float, max_seconds: float
+) -> FetcherInterface:
     if base.startswith("file://"):
         return FolderFetcher()
     return HttpFetcher(connect_timeout, read_timeout, max_seconds)
@@ -57,7 +61,7 @@ def default_fetcher(base: str, connect_timeout: float, read_timeout: float, max_
 class HubClient:
     """One ngclient session against one hub (a new one per sync: ngclient refreshes once)."""
 
-    def __init__(self, base: str, trust_root: bytes, metadata_dir: Path, fetcher):
+    def __init__(self, base: str, trust_root: bytes, metadata_dir: Path, fetcher: FetcherInterface):
         self.base = base
         self.metadata_dir = Path(metadata_dir)
         self.metadata_dir.mkdir(parents=True, exist_ok=True)
@@ -104,7 +108,7 @@ class HubClient:
         self._info.verify_length_and_hashes(data)
         return data
 
-    def _cached(self, role: str):
+    def _cached(self, role: str) -> Metadata[Any]:
         return Metadata.from_file(str(self.metadata_dir / f"{role}.json"))
 
     def _check_expiry(self, when: datetime) -> None:
