@@ -82,6 +82,7 @@ class ButtonPanel:
         buttons: list,
         submit: Callable[[Job], bool],
         cooldown: float,
+        *,
         pin_factory=None,
         hold_seconds: float = LONG_PRESS_SECONDS,
         clock: Callable[[], float] = time.monotonic,

@@ -12,9 +12,8 @@ KioskError
 The web shows residents a friendly Indonesian page; the CLI prints ``Error: <message>``.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
+from typing import Any
 
 
 class KioskError(Exception):
@@ -28,7 +27,7 @@ class ConfigError(KioskError, ValueError):
 class CatalogInvalid(KioskError, ValueError):
     """The catalog has problems; all of them are in ``problems``."""
 
-    def __init__(self, problems: Iterable[object]) -> None:
+    def __init__(self, problems: Iterable[Any]) -> None:
         self.problems = list(problems)
         count = len(self.problems)
         super().__init__(f"catalog has {count} problem{'s' if count != 1 else ''}")

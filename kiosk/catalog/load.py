@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import CatalogInvalid
@@ -47,6 +48,10 @@ class Problem:
     field: str
     message: str
     line: int | None = None
+    # What kind of problem (e.g. "missing", "bad_fee"), so the console can say it in
+    # Indonesian next to the field; ``value`` is the offending value, as text.
+    code: str = ""
+    value: str = ""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -97,25 +102,31 @@ class _Checker:
         self.file = file
         self.problems = problems
 
-    def problem(self, field: str, message: str) -> None:
-        self.problems.append(Problem(self.file, field, message))
+    def problem(self, field: str, message: str, code: str, value: Any = "") -> None:
+        self.problems.append(Problem(self.file, field, message, code=code, value=str(value)))
 
     def fields(self, value: Any, path: str, spec: Spec) -> dict[str, Any] | None:
         """Check a mapping against ``spec``; the valid fields, or None if not a mapping."""
         if not isinstance(value, dict):
-            self.problem(path or "(file)", f"must be a mapping of fields, found {_kind(value)}")
+            self.problem(
+                path or "(file)",
+                f"must be a mapping of fields, found {_kind(value)}",
+                "not_mapping",
+            )
             return None
         out: dict[str, Any] = {}
         for key in value:
             if key not in spec:
                 allowed = ", ".join(spec)
-                self.problem(_join(path, key), f"unknown field (allowed fields: {allowed})")
+                self.problem(
+                    _join(path, key), f"unknown field (allowed fields: {allowed})", "unknown_field"
+                )
         for name, spec_field in spec.items():
             field = _join(path, name)
             missing = name not in value or (value[name] is None and spec_field.kind != "fee")
             if missing or (not spec_field.required and value[name] in ("", [])):
                 if spec_field.required:
-                    self.problem(field, "is missing")
+                    self.problem(field, "is missing", "missing")
                 elif spec_field.default is not _NO_DEFAULT:
                     out[name] = spec_field.default
                 continue
@@ -125,58 +136,9 @@ class _Checker:
         return out
 
     def value(self, value: Any, field: str, kind: Kind) -> Any:
-        if callable(kind):
-            return kind(self, value, field)
-        if kind == "text":
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                value = str(value)
-            if not isinstance(value, str) or not value.strip():
-                self.problem(field, f"must be non-empty text, found {_kind(value)}")
-                return _BAD
-            return value.strip()
-        if kind == "id":
-            if not isinstance(value, str) or not ID_PATTERN.match(value):
-                self.problem(
-                    field,
-                    f"{value!r} is not a valid id: use lowercase letters, digits and "
-                    "hyphens, e.g. ktp-el-baru",
-                )
-                return _BAD
-            return value
-        if kind == "int":
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                self.problem(field, f"must be a whole number (0 or more), found {value!r}")
-                return _BAD
-            return value
-        if kind == "fee":
-            if value == FEE_UNKNOWN or value is None:  # None: as stored in a release
-                return None
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                self.problem(
-                    field, f"must be whole rupiah (0 for free) or {FEE_UNKNOWN}, found {value!r}"
-                )
-                return _BAD
-            return value
-        if kind == "bool":
-            if not isinstance(value, bool):
-                self.problem(field, f"must be true or false, found {value!r}")
-                return _BAD
-            return value
-        if kind == "date":
-            if isinstance(value, date):
-                return value
-            try:
-                return date.fromisoformat(str(value))
-            except ValueError:
-                self.problem(field, f"{value!r} is not a date; write it as YYYY-MM-DD")
-                return _BAD
-        if kind == "text_list":
-            if not isinstance(value, list):
-                self.problem(field, f"must be a list, found {_kind(value)}")
-                return _BAD
-            items = [self.value(v, f"{field}[{i}]", "text") for i, v in enumerate(value)]
-            return tuple(v for v in items if v is not _BAD)
-        raise AssertionError(kind)
+        """``value`` checked as ``kind``: converted, or _BAD with a problem recorded."""
+        check = kind if callable(kind) else KINDS[kind]
+        return check(self, value, field)
 
     def records(
         self,
@@ -186,10 +148,10 @@ class _Checker:
         nonempty: bool,
     ) -> tuple[T, ...]:
         if not isinstance(value, list):
-            self.problem(field, f"must be a list, found {_kind(value)}")
+            self.problem(field, f"must be a list, found {_kind(value)}", "not_list")
             return ()
         if nonempty and not value:
-            self.problem(field, "is empty: list at least one")
+            self.problem(field, "is empty: list at least one", "empty_list")
         out = [build(self, item, f"{field}[{i}]") for i, item in enumerate(value)]
         return tuple(o for o in out if o is not None)
 
@@ -198,6 +160,90 @@ _BAD = object()
 T = TypeVar("T")
 CustomKind = Callable[["_Checker", Any, str], Any]
 Kind = str | CustomKind  # "text", "id", "int", "fee", "bool", "date", "text_list", or a check
+
+
+def _text(c: _Checker, value: Any, field: str) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        c.problem(field, f"must be non-empty text, found {_kind(value)}", "not_text")
+        return _BAD
+    return value.strip()
+
+
+def _id(c: _Checker, value: Any, field: str) -> Any:
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        c.problem(
+            field,
+            f"{value!r} is not a valid id: use lowercase letters, digits and "
+            "hyphens, e.g. ktp-el-baru",
+            "bad_id",
+            value,
+        )
+        return _BAD
+    return value
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _int(c: _Checker, value: Any, field: str) -> Any:
+    if not _is_count(value):
+        c.problem(field, f"must be a whole number (0 or more), found {value!r}", "bad_int", value)
+        return _BAD
+    return value
+
+
+def _fee(c: _Checker, value: Any, field: str) -> Any:
+    if value == FEE_UNKNOWN or value is None:  # None: as stored in a release
+        return None
+    if not _is_count(value):
+        c.problem(
+            field,
+            f"must be whole rupiah (0 for free) or {FEE_UNKNOWN}, found {value!r}",
+            "bad_fee",
+            value,
+        )
+        return _BAD
+    return value
+
+
+def _bool(c: _Checker, value: Any, field: str) -> Any:
+    if not isinstance(value, bool):
+        c.problem(field, f"must be true or false, found {value!r}", "bad_bool", value)
+        return _BAD
+    return value
+
+
+def _date(c: _Checker, value: Any, field: str) -> Any:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        c.problem(field, f"{value!r} is not a date; write it as YYYY-MM-DD", "bad_date", value)
+        return _BAD
+
+
+def _text_list(c: _Checker, value: Any, field: str) -> Any:
+    if not isinstance(value, list):
+        c.problem(field, f"must be a list, found {_kind(value)}", "not_list")
+        return _BAD
+    items = [_text(c, v, f"{field}[{i}]") for i, v in enumerate(value)]
+    return tuple(v for v in items if v is not _BAD)
+
+
+# The named kinds a Field can have; any other kind is a check function itself.
+KINDS: dict[str, CustomKind] = {
+    "text": _text,
+    "id": _id,
+    "int": _int,
+    "fee": _fee,
+    "bool": _bool,
+    "date": _date,
+    "text_list": _text_list,
+}
 
 
 def _join(path: str, name: str) -> str:
@@ -214,7 +260,9 @@ def _kind(value: Any) -> str:
 def _choice(*choices: str) -> CustomKind:
     def check(checker: _Checker, value: Any, field: str) -> Any:
         if value not in choices:
-            checker.problem(field, f"{value!r} is not one of: {', '.join(choices)}")
+            checker.problem(
+                field, f"{value!r} is not one of: {', '.join(choices)}", "bad_choice", value
+            )
             return _BAD
         return value
 
@@ -238,7 +286,7 @@ def _requirement(c: _Checker, value: Any, path: str) -> Requirement | None:
     if d is None or not {"document", "copy"} <= d.keys():
         return None
     if d["count"] < 1:
-        c.problem(_join(path, "count"), "must be 1 or more")
+        c.problem(_join(path, "count"), "must be 1 or more", "count_min", d["count"])
     return Requirement(**d)
 
 
@@ -249,7 +297,7 @@ def _step(c: _Checker, value: Any, path: str) -> Step | None:
 
 def _review(c: _Checker, value: Any, path: str) -> Review | object:
     d = c.fields(value, path, REVIEW_FIELDS)
-    return Review(**d) if d and len(d) == 4 else _BAD
+    return Review(**d) if d and len(d) == len(REVIEW_FIELDS) else _BAD
 
 
 def _service(c: _Checker, value: Any, path: str) -> dict[str, Any]:
@@ -295,6 +343,7 @@ REVIEW_FIELDS: Spec = {
     "checked": Field("date"),
     "confirmed": Field("bool"),
     "source": Field("text"),
+    "confirmed_by": OPTIONAL_TEXT,
     "notes": OPTIONAL_TEXT,
 }
 SERVICE_FIELDS: Spec = {
@@ -352,6 +401,10 @@ class Part:
     file: str
     data: Any
 
+    def fields(self, spec: Spec, problems: list[Problem]) -> dict[str, Any]:
+        """This part's valid top-level fields; problems for the rest."""
+        return _Checker(self.file, problems).fields(self.data, "", spec) or {}
+
 
 @dataclass(frozen=True)
 class Sources:
@@ -366,15 +419,9 @@ class Sources:
 
 def _build(sources: Sources, problems: list[Problem]) -> Catalog | None:
     """Validate parsed parts into a Catalog; add every problem found."""
-    meta = _Checker(sources.meta.file, problems).fields(sources.meta.data, "", META_FIELDS) or {}
-    offices = (
-        _Checker(sources.offices.file, problems).fields(sources.offices.data, "", OFFICES_FIELDS)
-        or {}
-    )
-    villages = (
-        _Checker(sources.villages.file, problems).fields(sources.villages.data, "", VILLAGES_FIELDS)
-        or {}
-    )
+    meta = sources.meta.fields(META_FIELDS, problems)
+    offices = sources.offices.fields(OFFICES_FIELDS, problems)
+    villages = sources.villages.fields(VILLAGES_FIELDS, problems)
     services = _check_services(sources.services, problems)
     office_ids = _unique(offices.get("offices", ()), sources.offices.file, "offices", problems)
     category_ids = _unique(meta.get("categories", ()), sources.meta.file, "categories", problems)
@@ -385,11 +432,15 @@ def _build(sources: Sources, problems: list[Problem]) -> Catalog | None:
                 sources.offices.file,
                 "main_office",
                 f"{offices['main_office']!r} is not an office listed below",
+                code="unknown_office",
+                value=offices["main_office"],
             )
         )
-    _check_references(services, office_ids, category_ids, problems)
+    _check_service_ids(services, problems, category_ids, office_ids)
     if not sources.services:
-        problems.append(Problem(sources.services_where, "", "no services found"))
+        problems.append(
+            Problem(sources.services_where, "", "no services found", code="no_services")
+        )
     if problems:
         return None
     return Catalog(
@@ -420,69 +471,117 @@ def _check_services(items: list[Part], problems: list[Problem]) -> list[tuple[st
                     "id",
                     f"is {fields['id']!r} but the file is named "
                     f"{expected}.yaml; make them the same",
+                    code="id_filename",
+                    value=fields["id"],
                 )
             )
     return services
 
 
-def _check_references(
+def _check_service_ids(
     services: list[tuple[str, dict[str, Any]]],
-    office_ids: list[str],
+    problems: list[Problem],
     category_ids: list[str],
+    office_ids: list[str],
+) -> None:
+    """No two services share an id; each one's references exist."""
+    seen: dict[str, str] = {}
+    for file, fields in services:
+        if "id" in fields and fields["id"] in seen:
+            problems.append(
+                Problem(
+                    file,
+                    "id",
+                    f"duplicate id {fields['id']!r}: also used in {seen[fields['id']]}",
+                    code="duplicate",
+                    value=fields["id"],
+                )
+            )
+        if "id" in fields:
+            seen.setdefault(fields["id"], file)
+        _check_references(file, fields, category_ids, office_ids, problems)
+
+
+def _check_references(
+    file: str,
+    s: dict[str, Any],
+    category_ids: list[str],
+    office_ids: list[str],
     problems: list[Problem],
 ) -> None:
-    """Duplicate service ids, and categories and offices that are not listed."""
-    seen: dict[str, str] = {}
-    for file, s in services:
-        if "id" in s and s["id"] in seen:
-            problems.append(
-                Problem(file, "id", f"duplicate id {s['id']!r}: also used in {seen[s['id']]}")
+    """A service's category and offices must exist; a confirmation names who confirmed."""
+    if category_ids and "category" in s and s["category"] not in category_ids:
+        problems.append(
+            Problem(
+                file,
+                "category",
+                f"unknown category {s['category']!r} (known: {', '.join(category_ids)})",
+                code="unknown_category",
+                value=s["category"],
             )
-        if "id" in s:
-            seen.setdefault(s["id"], file)
-        if category_ids:
-            problems += _unknown(file, "category", [s.get("category")], category_ids, "category")
-        if office_ids:
-            at = [step.at for step in s.get("steps", ())]
-            problems += _unknown(file, "served_by", [s.get("served_by")], office_ids, "office")
-            problems += _unknown(file, "steps[{i}].at", at, office_ids, "office")
-
-
-def _unknown(
-    file: str, field: str, values: list[Any], known: list[str], what: str
-) -> list[Problem]:
-    """A problem for each value (if present) that is not among ``known``."""
-    return [
-        Problem(
-            file,
-            field.format(i=i),
-            f"unknown {what} {value!r} (known: {', '.join(known)})",
         )
-        for i, value in enumerate(values)
-        if value is not None and value not in known
-    ]
+    office_refs = [("served_by", s.get("served_by"))]
+    office_refs += [(f"steps[{i}].at", step.at) for i, step in enumerate(s.get("steps", ()))]
+    for field, office in office_refs:
+        if office_ids and office is not None and office not in office_ids:
+            problems.append(
+                Problem(
+                    file,
+                    field,
+                    f"unknown office {office!r} (known: {', '.join(office_ids)})",
+                    code="unknown_office",
+                    value=office,
+                )
+            )
+    review = s.get("review")
+    if isinstance(review, Review) and review.confirmed and not review.confirmed_by:
+        problems.append(
+            Problem(
+                file,
+                "review.confirmed_by",
+                "is missing: a confirmed service names who confirmed it",
+                code="missing",
+            )
+        )
 
 
 def _unique(records: Iterable[Any], file: str, field: str, problems: list[Problem]) -> list[str]:
     ids: list[str] = []
     for r in records:
         if r.id in ids:
-            problems.append(Problem(file, field, f"duplicate id {r.id!r}"))
+            problems.append(
+                Problem(file, field, f"duplicate id {r.id!r}", code="duplicate", value=r.id)
+            )
         else:
             ids.append(r.id)
     return ids
 
 
-def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
-    name = str(path.relative_to(root))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(name, "", "file is missing"))
-        return None
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(name, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
-        return None
+def _read_yaml(
+    root: Path, name: str, overrides: Mapping[str, str | None], problems: list[Problem]
+) -> Any:
+    """Parse one source file (``name`` relative to ``root``); an override replaces its text."""
+    if name in overrides:
+        text = overrides[name]
+        if text is None:
+            problems.append(Problem(name, "", "file is missing", code="file_missing"))
+            return None
+    else:
+        try:
+            text = (root / name).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            problems.append(Problem(name, "", "file is missing", code="file_missing"))
+            return None
+        except UnicodeDecodeError as exc:
+            problems.append(
+                Problem(
+                    name,
+                    "",
+                    f"is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                    code="not_utf8",
+                )
+            )
+            return None
     import yaml
 
     try:
@@ -491,25 +590,45 @@ def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         what = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem(name, "", f"YAML syntax error: {what}", line=line))
+        problems.append(
+            Problem(name, "", f"YAML syntax error: {what}", line=line, code="yaml_syntax")
+        )
         return None
 
 
-def check_catalog_dir(root: str | Path) -> tuple[Catalog | None, list[Problem]]:
-    """Read and validate a catalog source folder; return it and every problem found."""
+def service_files(
+    root: Path, overrides: Mapping[str, str | None] = MappingProxyType({})
+) -> list[str]:
+    """The service files of a source folder (relative names, sorted), with overrides applied."""
+    names = {str(p.relative_to(root)) for p in (root / "services").glob("*.y*ml")}
+    for name, text in overrides.items():
+        if name.startswith("services/") and name.endswith((".yaml", ".yml")):
+            names.add(name) if text is not None else names.discard(name)
+    return sorted(names)
+
+
+def check_catalog_dir(
+    root: str | Path, overrides: Mapping[str, str | None] | None = None
+) -> tuple[Catalog | None, list[Problem]]:
+    """Read and validate a catalog source folder; return it and every problem found.
+
+    ``overrides`` (relative file name → YAML text, or None for a deleted file) checks a
+    draft in memory against the same rules before anything is written (the console).
+    """
     root = Path(root)
+    overrides = overrides or {}
     problems: list[Problem] = []
     if not root.is_dir():
-        return None, [Problem(str(root), "", "is not a folder")]
+        return None, [Problem(str(root), "", "is not a folder", code="not_folder")]
     parts = {}
     for part, file in PART_FILES.items():
-        data = _read_yaml(root / file, root, problems)
+        data = _read_yaml(root, file, overrides, problems)
         parts[part] = Part(file, data if data is not None else {})
     services = []
-    for path in sorted((root / "services").glob("*.y*ml")):
-        data = _read_yaml(path, root, problems)
+    for name in service_files(root, overrides):
+        data = _read_yaml(root, name, overrides, problems)
         if data is not None:
-            services.append(Part(str(path.relative_to(root)), data))
+            services.append(Part(name, data))
     syntax_problems = list(problems)
     sources = Sources(**parts, services=services, services_where="services/")
     catalog = _build(sources, problems)

@@ -168,6 +168,18 @@ def service_slip(
     if service.notice:
         b.para(T.IMPORTANT.format(notice=service.notice))
     b.blank()
+    _requirements(b, service)
+    _steps(b, catalog, service)
+    _where(b, catalog, service)
+    _facts(b, service)
+    b.rule()
+    _links(
+        b, catalog, config, service_url(config, service.id), public_service_url(config, service.id)
+    )
+    return Slip(service.id, width, tuple(b.items))
+
+
+def _requirements(b: _Builder, service: Service) -> None:
     b.para(T.BRING, bold=True)
     for req in service.requirements:
         b.para(req.document, first="[ ] ", rest=INDENT)
@@ -175,28 +187,40 @@ def service_slip(
         if req.note:
             b.para(req.note, first=INDENT, rest=INDENT)
     b.blank()
-    if service.steps:
-        b.para(T.STEPS, bold=True)
-        previous = None
-        for number, step in enumerate(service.steps, 1):
-            office = catalog.office(step.at)
-            # Name the office only where the place changes: slips are short.
-            where = f"{office.name}: " if office and step.at != previous else ""
-            previous = step.at
-            prefix = f"{number}. "
-            b.para(where + _first_sentence(step.text), first=prefix, rest=" " * len(prefix))
-        b.blank()
+
+
+def _steps(b: _Builder, catalog: Catalog, service: Service) -> None:
+    if not service.steps:
+        return
+    b.para(T.STEPS, bold=True)
+    previous = None
+    for number, step in enumerate(service.steps, 1):
+        office = catalog.office(step.at)
+        # Name the office only where the place changes: slips are short.
+        where = f"{office.name}: " if office and step.at != previous else ""
+        previous = step.at
+        prefix = f"{number}. "
+        b.para(where + _first_sentence(step.text), first=prefix, rest=" " * len(prefix))
+    b.blank()
+
+
+def _where(b: _Builder, catalog: Catalog, service: Service) -> None:
     served_by = catalog.office(service.served_by)
-    if served_by is not None:
-        b.para(T.WHERE, bold=True)
-        b.para(served_by.name)
-        if served_by.address:
-            b.para(served_by.address)
-        if served_by.hours:
-            _hours(b, served_by, T.HOURS)
-        elif served_by.id != catalog.main_office:
-            _hours(b, catalog.head_office, T.HOURS_OF.format(office=catalog.head_office.name))
-        b.blank()
+    if served_by is None:
+        return
+    b.para(T.WHERE, bold=True)
+    b.para(served_by.name)
+    if served_by.address:
+        b.para(served_by.address)
+    if served_by.hours:
+        _hours(b, served_by, T.HOURS)
+    elif served_by.id != catalog.main_office:
+        _hours(b, catalog.head_office, T.HOURS_OF.format(office=catalog.head_office.name))
+    b.blank()
+
+
+def _facts(b: _Builder, service: Service) -> None:
+    """Time, fee, product and when the entry was checked."""
     b.para(T.TIME.format(time=service.time))
     if service.is_free:
         b.para(T.FEE.format(fee=T.FREE), bold=True)
@@ -209,11 +233,6 @@ def service_slip(
     b.para(T.CHECKED.format(date=format_date(service.review.checked)))
     if not service.review.confirmed:
         b.para(T.NOT_CONFIRMED)
-    b.rule()
-    _links(
-        b, catalog, config, service_url(config, service.id), public_service_url(config, service.id)
-    )
-    return Slip(service.id, width, tuple(b.items))
 
 
 def _links(

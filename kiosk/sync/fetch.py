@@ -46,6 +46,7 @@ class HttpFetcher(FetcherInterface):
         connect_timeout: float = 10.0,
         read_timeout: float = 30.0,
         max_seconds: float = 300.0,
+        *,
         max_bytes: int = 20_000_000,
         user_agent: str = "pelita-kiosk",
         stats: FetchStats | None = None,
