@@ -59,8 +59,14 @@ def long_functions(root: Path, limit: int) -> list[str]:
     return found
 
 
+# Alembic revisions are frozen history: once released they never change, so a long
+# upgrade() stays as it was written.
+FROZEN = "kiosk/hub/migrations/versions/"
+
+
 def test_no_function_in_kiosk_is_longer_than_60_lines():
-    assert long_functions(REPO / "kiosk", MAX_FUNCTION_LINES) == []
+    found = long_functions(REPO / "kiosk", MAX_FUNCTION_LINES)
+    assert [f for f in found if not f.startswith(FROZEN)] == []
 
 
 def test_the_length_check_finds_a_long_function(tmp_path):

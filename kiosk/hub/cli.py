@@ -179,7 +179,7 @@ db_option = click.option(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8090, show_default=True, help="Port.")
 @click.option("--threads", default=4, show_default=True, help="Worker threads.")
-def hub_serve(hub_dir, db_url, host, port, threads):
+def hub_serve(hub_dir: str, db_url: str | None, host: str, port: int, threads: int) -> None:
     """Serve the kiosks' report endpoint (and the console) with waitress."""
     from waitress import serve
 
