@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from .utc import local_day
+
 FLOW = ("diterima", "diverifikasi", "diteruskan", "ditindaklanjuti", "selesai")
 CLOSED_EARLY = ("ditolak", "bukan_wewenang")
 STATUSES = FLOW + CLOSED_EARLY
@@ -44,12 +46,20 @@ def add_working_days(start: date, days: int) -> date:
 
 
 def due_date(received: datetime, deadline_days: int) -> date:
-    """Last day to answer: the response deadline counts working days from receipt."""
-    return add_working_days(received.date(), deadline_days)
+    """Last day (WIB) to answer: the deadline counts working days from receipt."""
+    return add_working_days(local_day(received), deadline_days)
 
 
 def is_overdue(status: str, received: datetime, deadline_days: int, now: datetime) -> bool:
-    return status not in CLOSED and now.date() > due_date(received, deadline_days)
+    return status not in CLOSED and local_day(now) > due_date(received, deadline_days)
+
+
+def overdue_before(deadline_days: int, now: datetime) -> date:
+    """Complaints received (WIB) before this day are overdue if still open."""
+    day = local_day(now)
+    while add_working_days(day, deadline_days) >= local_day(now):
+        day -= timedelta(days=1)
+    return day + timedelta(days=1)
 
 
 def contact_expired(closed_at: datetime | None, retention_days: int, now: datetime) -> bool:

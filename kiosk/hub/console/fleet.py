@@ -18,7 +18,8 @@ MISSED_BEATS = 3
 LOW_DISK_MB = 500
 HOT_C = 80.0
 BACKLOG_RECORDS = 1000
-PAPER_LOW_SLIPS = 150  # slips on a fresh 58 mm x 30 m roll: ~200 at ~150 mm each
+SLIP_MM = 150  # a typical checklist slip; a 58 mm x 30 m roll gives ~200
+PAPER_LOW_MM = 3000  # ~20 slips left
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,6 @@ class FleetRow:
     last_seen: datetime | None
     health: Mapping[str, Any] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
-    slips_total: int = 0
 
     @property
     def red(self) -> bool:
@@ -51,7 +51,13 @@ class FleetRow:
         return value
 
 
-def _problems(health: Mapping[str, Any], slips_since_paper: int) -> list[Problem]:
+def slips_left(health: Mapping[str, Any]) -> int | None:
+    """Paper hint: about how many slips the roll still holds."""
+    left = (health.get("printer") or {}).get("paper_left_mm")
+    return None if not isinstance(left, int) else max(left, 0) // SLIP_MM
+
+
+def _problems(health: Mapping[str, Any]) -> list[Problem]:
     found: list[Problem] = []
     sync = health.get("sync") or {}
     if sync.get("last_error") and (sync.get("last_error_at") or "") > (sync.get("last_ok") or ""):
@@ -60,7 +66,7 @@ def _problems(health: Mapping[str, Any], slips_since_paper: int) -> list[Problem
     state = printer.get("state")
     if state in ("no_paper", "offline"):
         found.append(Problem(f"printer_{state}", True))
-    elif state == "paper_low" or (state == "ok" and slips_since_paper >= PAPER_LOW_SLIPS):
+    elif state == "paper_low" or (printer.get("paper_left_mm") or PAPER_LOW_MM) < PAPER_LOW_MM:
         found.append(Problem("paper_low", False))
     disk = health.get("disk_free_mb")
     if isinstance(disk, int | float) and disk < LOW_DISK_MB:
@@ -88,22 +94,19 @@ def fleet_row(
     health: Mapping[str, Any] | None,
     now: datetime,
     report_interval: timedelta,
-    slips_since_paper: int = 0,
 ) -> FleetRow:
     """The console row of one village's kiosk."""
     if last_seen is None:
         return FleetRow(village_id, village_name, NEVER, None)
     health = health or {}
-    problems = tuple(_problems(health, slips_since_paper))
+    problems = tuple(_problems(health))
     if now - last_seen > report_interval * MISSED_BEATS:
         status = OFFLINE
     elif problems:
         status = DEGRADED
     else:
         status = ONLINE
-    return FleetRow(
-        village_id, village_name, status, last_seen, health, problems, slips_since_paper
-    )
+    return FleetRow(village_id, village_name, status, last_seen, health, problems)
 
 
 def fleet_order(rows: list[FleetRow]) -> list[FleetRow]:
