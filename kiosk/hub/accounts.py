@@ -21,7 +21,7 @@ from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import KioskError
-from .console.tables import audit_log, login_attempts, users
+from .console_tables import audit_log, login_attempts, users
 
 ROLES = ("admin", "petugas", "pimpinan")
 HANDLES_COMPLAINTS = ("admin", "petugas")
@@ -32,9 +32,17 @@ MAX_FAILS_PER_ADDR = 20
 LOCK = timedelta(minutes=15)
 KEEP_ATTEMPTS = timedelta(days=1)
 
-_hasher = PasswordHasher()
-# verified against when the name is unknown, so a wrong name costs as much as a wrong password
-_DUMMY_HASH = _hasher.hash("pelita-kiosk: no such user")
+HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (64 MiB, t=3)
+_dummy: dict[int, str] = {}
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verified against when the name is unknown: a wrong name costs what a wrong
+    password costs, so timing does not tell which names exist."""
+    key = id(hasher)
+    if key not in _dummy:
+        _dummy[key] = hasher.hash("pelita-kiosk: no such user")
+    return _dummy[key]
 
 
 class AccountError(KioskError, ValueError):
@@ -67,9 +75,7 @@ def _user(row: Any) -> User:
 
 def check_new_user(name: str, role: str, password: str) -> None:
     if not NAME_RE.match(name):
-        raise AccountError(
-            f"user name {name!r} must be 2-64 characters: a-z, 0-9, '.', '_' or '-'"
-        )
+        raise AccountError(f"user name {name!r} must be 2-64 characters: a-z, 0-9, '.', '_' or '-'")
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     check_password(password)
@@ -80,7 +86,15 @@ def check_password(password: str) -> None:
         raise AccountError(f"password must be at least {MIN_PASSWORD} characters")
 
 
-def add_user(engine: Engine, name: str, role: str, password: str, *, now: datetime) -> User:
+def add_user(
+    engine: Engine,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    now: datetime,
+    hasher: PasswordHasher = HASHER,
+) -> User:
     """Create a user; an existing name is an error (use set_password to change one)."""
     check_new_user(name, role, password)
     with engine.begin() as conn:
@@ -90,7 +104,7 @@ def add_user(engine: Engine, name: str, role: str, password: str, *, now: dateti
             insert(users).values(
                 name=name,
                 role=role,
-                password_hash=_hasher.hash(password),
+                password_hash=hasher.hash(password),
                 created_at=now,
                 session_version=1,
             )
@@ -100,7 +114,15 @@ def add_user(engine: Engine, name: str, role: str, password: str, *, now: dateti
     return _user(row)
 
 
-def set_password(engine: Engine, name: str, password: str, *, by: str, now: datetime) -> None:
+def set_password(
+    engine: Engine,
+    name: str,
+    password: str,
+    *,
+    by: str,
+    now: datetime,
+    hasher: PasswordHasher = HASHER,
+) -> None:
     """New password; every open session of that user ends."""
     check_password(password)
     with engine.begin() as conn:
@@ -108,7 +130,7 @@ def set_password(engine: Engine, name: str, password: str, *, by: str, now: date
             update(users)
             .where(users.c.name == name)
             .values(
-                password_hash=_hasher.hash(password),
+                password_hash=hasher.hash(password),
                 session_version=users.c.session_version + 1,
             )
         )
@@ -143,7 +165,15 @@ def _recent_failures(conn: Connection, column: Any, value: str, since: datetime)
     return int(conn.execute(query).scalar_one())
 
 
-def authenticate(engine: Engine, name: str, password: str, *, addr: str, now: datetime) -> User:
+def authenticate(
+    engine: Engine,
+    name: str,
+    password: str,
+    *,
+    addr: str,
+    now: datetime,
+    hasher: PasswordHasher = HASHER,
+) -> User:
     """The user for a correct name and password; raises LoginThrottled or AccountError."""
     with engine.begin() as conn:
         conn.execute(delete(login_attempts).where(login_attempts.c.at < now - KEEP_ATTEMPTS))
@@ -156,20 +186,23 @@ def authenticate(engine: Engine, name: str, password: str, *, addr: str, now: da
         row = conn.execute(
             select(users).where(users.c.name == name, users.c.disabled_at.is_(None))
         ).first()
-        ok = _verify(row.password_hash if row else _DUMMY_HASH, password) and row is not None
+        hashed = row.password_hash if row else _dummy_hash(hasher)
+        ok = _verify(hasher, hashed, password) and row is not None
         conn.execute(insert(login_attempts).values(name=name[:64], addr=addr, at=now, ok=ok))
-        if ok and _hasher.check_needs_rehash(row.password_hash):
+        if ok and hasher.check_needs_rehash(row.password_hash):
             conn.execute(
-                update(users).where(users.c.id == row.id).values(password_hash=_hasher.hash(password))
+                update(users)
+                .where(users.c.id == row.id)
+                .values(password_hash=hasher.hash(password))
             )
     if not ok:
         raise AccountError("wrong user name or password")
     return _user(row)
 
 
-def _verify(hashed: str, password: str) -> bool:
+def _verify(hasher: PasswordHasher, hashed: str, password: str) -> bool:
     try:
-        return _hasher.verify(hashed, password)
+        return hasher.verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -11,6 +11,7 @@ import sys
 import click
 
 from ..errors import CatalogInvalid, KioskError
+from .console_cli import demo, purge_contacts, report, user
 from .keys import PASSPHRASE_ENV, passphrase_from_env
 
 hub_option = click.option(
@@ -152,3 +153,9 @@ def hub_serve(hub_dir, db_url, host, port, threads):
         max_request_body_size=MAX_BODY,
         channel_timeout=30,  # a kiosk that stops sending mid-body is dropped
     )
+
+
+# ---------------------------------------------------------------- console (issue 15)
+
+for _command in (user, report, purge_contacts, demo):
+    hub.add_command(_command)

@@ -18,7 +18,7 @@ from .complaint_flow import (
     is_overdue,
     overdue_before,
 )
-from .console.tables import complaint_history
+from .console_tables import complaint_history
 from .utc import WIB, as_utc
 
 PAGE = 50
@@ -97,13 +97,20 @@ def change(engine: sa.Engine, ticket: str, change: Change, *, user: str, now: da
             values.update(status=change.status, status_changed_at=now)
             conn.execute(
                 sa.insert(complaint_history).values(
-                    ticket=ticket, at=now, user_name=user, from_status=row.status,
-                    to_status=change.status, note=change.note.strip(),
+                    ticket=ticket,
+                    at=now,
+                    user_name=user,
+                    from_status=row.status,
+                    to_status=change.status,
+                    note=change.note.strip(),
                 )
             )
         conn.execute(sa.update(db.complaints).where(db.complaints.c.id == row.id).values(**values))
-        detail = {"status": [row.status, change.status], "lapor_id": values["lapor_id"],
-                  "answer_changed": values["public_answer"] != row.public_answer}
+        detail = {
+            "status": [row.status, change.status],
+            "lapor_id": values["lapor_id"],
+            "answer_changed": values["public_answer"] != row.public_answer,
+        }
         accounts.audit(conn, user, "complaint.update", ticket, detail, now=now)
 
 
@@ -122,7 +129,9 @@ def purge_contacts(engine: sa.Engine, *, now: datetime, retention_days: int) -> 
                 sa.or_(c.contact_name.is_not(None), c.contact_phone.is_not(None)),
             )
         ).all()
-        done = [r for r in rows if contact_expired(_as_utc(r.status_changed_at), retention_days, now)]
+        done = [
+            r for r in rows if contact_expired(_as_utc(r.status_changed_at), retention_days, now)
+        ]
         for row in done:
             conn.execute(
                 sa.update(db.complaints)
@@ -130,6 +139,12 @@ def purge_contacts(engine: sa.Engine, *, now: datetime, retention_days: int) -> 
                 .values(contact_name=None, contact_phone=None, contact_purged_at=now)
             )
         if done:
-            accounts.audit(conn, "system", "complaint.contact_purge", f"{len(done)} tickets",
-                           {"tickets": [r.ticket for r in done]}, now=now)
+            accounts.audit(
+                conn,
+                "system",
+                "complaint.contact_purge",
+                f"{len(done)} tickets",
+                {"tickets": [r.ticket for r in done]},
+                now=now,
+            )
     return [r.ticket for r in done]

@@ -44,8 +44,13 @@ def summary_lines(report: SkmReport) -> list[str]:
 
 def unsur_sheet(report: SkmReport) -> Sheet:
     rows: list[list[Any]] = [
-        [label, key, answers, None if nrr is None else round(nrr, 3),
-         None if nilai is None else round(nilai, 2)]
+        [
+            label,
+            key,
+            answers,
+            None if nrr is None else round(nrr, 3),
+            None if nilai is None else round(nilai, 2),
+        ]
         for label, key, answers, nrr, nilai in report.unsur_rows()
     ]
     ikm = report.result.ikm
@@ -86,21 +91,31 @@ def skm_pdf(report: SkmReport) -> bytes:
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
     pdf.set_font("helvetica", "B", 14)
-    pdf.multi_cell(0, 7, winansi("Laporan Survei Kepuasan Masyarakat - Kecamatan Kemlagi"))
+    pdf.multi_cell(
+        0,
+        7,
+        winansi("Laporan Survei Kepuasan Masyarakat - Kecamatan Kemlagi"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.set_font("helvetica", size=10)
     for line in summary_lines(report):
-        pdf.multi_cell(0, 5, winansi(line))
+        pdf.multi_cell(0, 5, winansi(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     sheet = unsur_sheet(report)
-    _table(pdf, sheet.header, [[_cell(v) for v in row] for row in sheet.rows],
-           widths=(80, 30, 20, 20, 30))
+    _table(
+        pdf,
+        sheet.header,
+        [[_cell(v) for v in row] for row in sheet.rows],
+        widths=(80, 30, 20, 20, 30),
+    )
     _section(pdf, "Profil responden")
     prof = profile_sheet(report)
     _table(pdf, prof.header, [[str(v) for v in row] for row in prof.rows], widths=(50, 90, 40))
     _section(pdf, "Saran dan masukan")
     for day, village, saran in report.saran or [(None, "", "(tidak ada)")]:
         prefix = f"{day.isoformat()} {village}: " if day else ""
-        pdf.multi_cell(0, 5, winansi(prefix + saran))
+        pdf.multi_cell(0, 5, winansi(prefix + saran), new_x="LMARGIN", new_y="NEXT")
     out = io.BytesIO()
     pdf.output(out)
     return out.getvalue()
@@ -113,11 +128,13 @@ def _cell(value: Any) -> str:
 def _section(pdf: Any, title: str) -> None:
     pdf.ln(4)
     pdf.set_font("helvetica", "B", 12)
-    pdf.multi_cell(0, 7, winansi(title))
+    pdf.multi_cell(0, 7, winansi(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
 
 
-def _table(pdf: Any, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> None:
+def _table(
+    pdf: Any, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]
+) -> None:
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
         head = table.row()
         for title in header:

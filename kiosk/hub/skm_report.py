@@ -14,9 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import db
+from .console_tables import service_users
 from .ikm import UNSUR_KEYS, IkmResult, ordered_unsur, result_from_sums
 from .periods import Period
-from .console.tables import service_users
 
 PROFILE_FIELDS = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")
 MAX_SARAN = 500
@@ -44,8 +44,9 @@ class SkmReport:
         rows = []
         for number, unsur in ordered_unsur(self.numbering):
             score = self.result.score(unsur.key)
-            rows.append((f"U{number} {unsur.name}", unsur.key, score.answers, score.nrr,
-                         score.nilai))
+            rows.append(
+                (f"U{number} {unsur.name}", unsur.key, score.answers, score.nrr, score.nilai)
+            )
         return rows
 
 

@@ -7,7 +7,12 @@ from kiosk.hub import complaint_flow as flow
 
 def test_forward_moves_and_early_close():
     assert flow.allowed_next("diterima") == (
-        "diverifikasi", "diteruskan", "ditindaklanjuti", "selesai", "ditolak", "bukan_wewenang",
+        "diverifikasi",
+        "diteruskan",
+        "ditindaklanjuti",
+        "selesai",
+        "ditolak",
+        "bukan_wewenang",
     )
     assert flow.allowed_next("ditindaklanjuti") == ("selesai", "ditolak", "bukan_wewenang")
     assert flow.allowed_next("selesai") == ()

@@ -79,8 +79,21 @@ def test_answer_out_of_range_is_refused():
 @pytest.mark.parametrize(
     ("population", "sample"),
     # Krejcie & Morgan (1970), Table 1 (the formula rounded to the nearest respondent)
-    [(10, 10), (50, 44), (100, 80), (200, 132), (300, 169), (500, 217), (1000, 278),
-     (2000, 322), (5000, 357), (10000, 370), (1000000, 384), (1, 1), (0, 0)],
+    [
+        (10, 10),
+        (50, 44),
+        (100, 80),
+        (200, 132),
+        (300, 169),
+        (500, 217),
+        (1000, 278),
+        (2000, 322),
+        (5000, 357),
+        (10000, 370),
+        (1000000, 384),
+        (1, 1),
+        (0, 0),
+    ],
 )
 def test_krejcie_morgan_matches_the_published_table(population, sample):
     assert ikm.krejcie_morgan(population) == sample

@@ -8,7 +8,7 @@ skm.py         SKM/IKM (kiosk/hub/skm_report.py gathers, skm_export.py writes)
 complaints.py  Pengaduan (kiosk/hub/complaint_store.py) · publish.py "Terbitkan ke kios"
 truth.py       Kebenaran katalog · settings_page.py Pengaturan (settings.py: declared settings)
 filters.py     the shared filter bar · charts.py server-side SVG · text.py staff-facing words
-tables.py      the console's own tables (users, audit log, ...)
+(kiosk/hub/console_tables.py: the console's own tables)
 """
 
 from __future__ import annotations
@@ -17,11 +17,14 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from flask import Flask
 from sqlalchemy.engine import Engine
 
 from ...catalog.model import Catalog
+from .. import accounts
 from ..utc import as_utc
+from .catalog_source import HubCatalog
 from .core import EXTENSION, ConsoleState, bp, configure, current_user, protect, utcnow
 from .text import NAV, NAV_ADMIN
 
@@ -31,9 +34,10 @@ def init_console(
     *,
     engine: Engine,
     hub_dir: Path,
-    catalog: Callable[[], Catalog],
+    catalog: Callable[[], Catalog] | None = None,
     secure_cookies: bool = False,
     now: Callable[[], datetime] = utcnow,
+    hasher: PasswordHasher | None = None,
 ) -> None:
     """Mount the console at / on the hub app, behind its login."""
     from . import (  # noqa: F401  (they add their routes to bp)
@@ -46,10 +50,11 @@ def init_console(
         truth,
     )
 
-    configure(app, hub_dir=hub_dir, secure_cookies=secure_cookies)
-    app.extensions[EXTENSION] = ConsoleState(engine, hub_dir, catalog, now)
-    if "console" not in app.blueprints:
-        app.register_blueprint(protect(bp))
+    configure(app, secure_cookies=secure_cookies)
+    app.extensions[EXTENSION] = ConsoleState(
+        engine, hub_dir, catalog or HubCatalog(hub_dir), now, hasher or accounts.HASHER
+    )
+    app.register_blueprint(bp)
     app.add_template_filter(as_utc, "as_utc")
 
     @app.context_processor

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 
 from .. import accounts
 from . import text
-from .core import bp, csrf, current_user, engine, now
+from .core import bp, csrf, current_user, engine, now, state
 
 
 def _safe_next(target: str | None) -> str:
@@ -30,7 +30,12 @@ def login() -> Any:
     password = request.form.get("password", "")
     try:
         user = accounts.authenticate(
-            engine(), name, password, addr=request.remote_addr or "?", now=now()
+            engine(),
+            name,
+            password,
+            addr=request.remote_addr or "?",
+            now=now(),
+            hasher=state().hasher,
         )
     except accounts.LoginThrottled:
         flash(text.MSG["login_throttled"])

@@ -31,10 +31,19 @@ def complaints() -> str:
     with engine().connect() as conn:
         rows = store.inbox(conn, now=current, deadline_days=deadline, show=show, page=page)
         counts = store.counts_by_state(conn, now=current, deadline_days=deadline)
-    overdue = {r.ticket for r in rows if is_overdue(r.status, as_utc(r.received_at), deadline, current)}
+    overdue = {
+        r.ticket for r in rows if is_overdue(r.status, as_utc(r.received_at), deadline, current)
+    }
     return render_template(
-        "console/complaints.html", rows=rows, counts=counts, overdue=overdue, show=show,
-        page=page, more=len(rows) == store.PAGE, text=text, deadline=deadline,
+        "console/complaints.html",
+        rows=rows,
+        counts=counts,
+        overdue=overdue,
+        show=show,
+        page=page,
+        more=len(rows) == store.PAGE,
+        text=text,
+        deadline=deadline,
         due=lambda row: store.due(row, deadline),
     )
 
@@ -49,8 +58,13 @@ def complaint(ticket: str) -> str:
     user = current_user()
     deadline = _deadline()
     return render_template(
-        "console/complaint.html", row=row, steps=steps, text=text, deadline=deadline,
-        due=store.due(row, deadline), next_statuses=allowed_next(row.status),
+        "console/complaint.html",
+        row=row,
+        steps=steps,
+        text=text,
+        deadline=deadline,
+        due=store.due(row, deadline),
+        next_statuses=allowed_next(row.status),
         overdue=is_overdue(row.status, as_utc(row.received_at), deadline, now()),
         show_contact=user is not None and user.handles_complaints,
     )
@@ -75,12 +89,18 @@ def complaint_update(ticket: str) -> Any:
     try:
         store.change(engine(), ticket, change, user=user.name, now=now())
     except ValueError:
-        flash(text.MSG["bad_move"].format(
-            old=text.COMPLAINT_STATUS[row.status],
-            new=text.COMPLAINT_STATUS.get(change.status, change.status)))
+        flash(
+            text.MSG["bad_move"].format(
+                old=text.COMPLAINT_STATUS[row.status],
+                new=text.COMPLAINT_STATUS.get(change.status, change.status),
+            )
+        )
         return redirect(url_for("console.complaint", ticket=ticket), 303)
-    flash(text.MSG["status_changed"].format(
-        ticket=ticket, status=text.COMPLAINT_STATUS[change.status]))
+    flash(
+        text.MSG["status_changed"].format(
+            ticket=ticket, status=text.COMPLAINT_STATUS[change.status]
+        )
+    )
     return redirect(url_for("console.complaint", ticket=ticket), 303)
 
 

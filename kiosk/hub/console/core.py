@@ -7,7 +7,6 @@ editor (issue 16) protects its blueprint with it too.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,7 +14,19 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from argon2 import PasswordHasher
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.engine import Engine
 
@@ -25,11 +36,15 @@ from . import text
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXTENSION = "pelita_console"
-SECRET_FILE = "console-secret.key"
 
 csrf = CSRFProtect()
-bp = Blueprint("console", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/console-static")
+bp = Blueprint(
+    "console",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/console-static",
+)
 
 
 def utcnow() -> datetime:
@@ -43,6 +58,7 @@ class ConsoleState:
     hub_dir: Path
     catalog: Callable[[], Catalog]
     now: Callable[[], datetime] = utcnow
+    hasher: PasswordHasher = accounts.HASHER
 
 
 def state() -> ConsoleState:
@@ -55,18 +71,6 @@ def engine() -> Engine:
 
 def now() -> datetime:
     return state().now()
-
-
-def secret_key(hub_dir: Path) -> bytes:
-    """The session signing key, made once per hub and kept beside the database (0600)."""
-    path = hub_dir / SECRET_FILE
-    if not path.exists():
-        hub_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(secrets.token_bytes(32))
-        tmp.chmod(0o600)
-        tmp.replace(path)
-    return path.read_bytes()
 
 
 def current_user() -> accounts.User | None:
@@ -92,9 +96,13 @@ def guard() -> Any:
 
 
 def protect(blueprint: Blueprint) -> Blueprint:
-    """Put a blueprint behind the console's login and CSRF check (editor: issue 16)."""
+    """Put a blueprint behind the console's login and CSRF check (editor: issue 16).
+    Call it where the blueprint is made, before any app registers it."""
     blueprint.before_request(guard)
     return blueprint
+
+
+protect(bp)
 
 
 def role_required(*roles: str) -> Callable[[F], F]:
@@ -127,9 +135,7 @@ def audit(action: str, target: str, detail: dict | None = None) -> None:
     """Record who (the logged-in user) changed what, in its own transaction."""
     user = current_user()
     with engine().begin() as conn:
-        accounts.audit(
-            conn, user.name if user else "?", action, target, detail or {}, now=now()
-        )
+        accounts.audit(conn, user.name if user else "?", action, target, detail or {}, now=now())
 
 
 def _security_headers(response: Any) -> Any:
@@ -150,9 +156,8 @@ def _csrf_failed(error: CSRFError) -> Any:
     return redirect(request.referrer or url_for("console.fleet")), 303
 
 
-def configure(app: Flask, *, hub_dir: Path, secure_cookies: bool) -> None:
-    """Session cookie and CSRF settings of the hub app (tests may override before)."""
-    app.config.setdefault("SECRET_KEY", secret_key(hub_dir))
+def configure(app: Flask, *, secure_cookies: bool) -> None:
+    """Session cookie and CSRF settings of the hub app (its SECRET_KEY signs both)."""
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from flask import Response, render_template, request
 
 from .. import db
+from ..console_tables import demand_rollup
 from ..exports import Sheet, small, to_csv, to_xlsx
 from . import charts, rollup, text
 from .core import bp, engine, now
 from .filters import arg_choice, arg_date, services, villages
-from .tables import demand_rollup
 
 METRICS = tuple(text.METRICS)
 MIN_NO_HIT = 3
@@ -130,7 +130,8 @@ def demand() -> Any:
     fmt = request.args.get("format")
     if fmt in ("csv", "xlsx"):
         searches = Sheet(
-            "Pencarian tanpa hasil", ["Kata dicari", "Berapa kali"],
+            "Pencarian tanpa hasil",
+            ["Kata dicari", "Berapa kali"],
             [[query, small(n)] for query, n in data["searches"]],
         )
         body = to_csv(sheet(q, data)) if fmt == "csv" else to_xlsx([sheet(q, data), searches])
@@ -139,15 +140,24 @@ def demand() -> Any:
     label = "Minggu mulai" if q.grain == "week" else "Bulan"
     bars = charts.bar_chart(
         [(name, (c["view"], c["slip_button"] + c["slip_site"])) for name, _, c in top],
-        title="Layanan paling banyak dilihat", series=("Dilihat", "Dicetak"),
+        title="Layanan paling banyak dilihat",
+        series=("Dilihat", "Dicetak"),
     )
     columns = charts.column_chart(
         [(text.day(start), m.get("view", 0)) for start, m in data["series"]],
         title=f"Jumlah dilihat per {'minggu' if q.grain == 'week' else 'bulan'}",
     )
     return render_template(
-        "console/demand.html", q=q, data=data, bars=bars, columns=columns, label=label,
-        villages=villages(), services=services(), text=text, metrics=METRICS,
+        "console/demand.html",
+        q=q,
+        data=data,
+        bars=bars,
+        columns=columns,
+        label=label,
+        villages=villages(),
+        services=services(),
+        text=text,
+        metrics=METRICS,
     )
 
 
@@ -159,5 +169,7 @@ def download(body: bytes, filename: str) -> Response:
         "json": "application/json",
     }[filename.rsplit(".", 1)[1]]
     return Response(
-        body, mimetype=kind, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        body,
+        content_type=kind,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

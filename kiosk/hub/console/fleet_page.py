@@ -40,13 +40,16 @@ def health_view(row: Any) -> dict[str, Any]:
 
 
 def latest_health_rows(conn: sa.Connection) -> dict[str, Any]:
+    inner = db.health.alias("newest")
     newest = (
-        sa.select(sa.func.max(db.health.c.id))
-        .where(db.health.c.kiosk_id == db.kiosks.c.kiosk_id)
+        sa.select(sa.func.max(inner.c.id))
+        .where(inner.c.kiosk_id == db.kiosks.c.kiosk_id)
+        .correlate(db.kiosks)
         .scalar_subquery()
     )
-    query = sa.select(db.kiosks.c.kiosk_id, db.kiosks.c.last_seen_at, db.health).outerjoin(
-        db.health, db.health.c.id == newest
+    health_columns = [c for c in db.health.c if c.name != "kiosk_id"]
+    query = sa.select(db.kiosks.c.kiosk_id, db.kiosks.c.last_seen_at, *health_columns).select_from(
+        db.kiosks.outerjoin(db.health, db.health.c.id == newest)
     )
     return {row.kiosk_id: row for row in conn.execute(query)}
 

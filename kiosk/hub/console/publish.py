@@ -1,4 +1,4 @@
-""""Terbitkan ke kios": every complaint's status, date and public answer, signed for the
+""" "Terbitkan ke kios": every complaint's status, date and public answer, signed for the
 kiosks (issue 14's ``kiosk.hub.statuses``). No complaint text or contact ever leaves."""
 
 from __future__ import annotations

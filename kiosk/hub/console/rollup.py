@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import db
-from .tables import demand_rollup, rollup_state
+from ..console_tables import demand_rollup, rollup_state
 
 FLEET = ""  # kiosk_id of the fleet-wide sums
 NAME = "counts"

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
+from ..console_tables import console_settings
 from ..ikm import NUMBERINGS
-from .tables import console_settings
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
 from .. import accounts
+from ..console_tables import audit_log
 from . import settings, text
 from .core import audit, bp, engine, role_required
-from .tables import audit_log
 
 AUDIT_ROWS = 100
 
@@ -21,12 +21,17 @@ def settings_page() -> str:
     with engine().connect() as conn:
         values = settings.load(conn)
         log = conn.execute(
-            sa.select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+            sa.select(audit_log)
+            .order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
             .limit(AUDIT_ROWS)
         ).all()
     return render_template(
-        "console/settings.html", values=values, declared=settings.SETTINGS,
-        users=accounts.list_users(engine()), log=log, text=text,
+        "console/settings.html",
+        values=values,
+        declared=settings.SETTINGS,
+        users=accounts.list_users(engine()),
+        log=log,
+        text=text,
     )
 
 

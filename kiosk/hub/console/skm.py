@@ -9,13 +9,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
+from ..console_tables import service_users
 from ..skm_export import skm_csv, skm_pdf, skm_xlsx
 from ..skm_report import SkmFilter, SkmReport, build_report, report_json
 from . import charts, settings, text
 from .core import audit, bp, engine, role_required
 from .demand import download
 from .filters import arg_choice, arg_period, services, villages
-from .tables import service_users
 
 
 def names() -> dict[str, str]:
@@ -24,9 +24,7 @@ def names() -> dict[str, str]:
 
 def current_report(*, details: bool = True) -> tuple[SkmReport, Any]:
     choice = arg_period()
-    f = SkmFilter(
-        choice.period, arg_choice("desa", villages()), arg_choice("layanan", services())
-    )
+    f = SkmFilter(choice.period, arg_choice("desa", villages()), arg_choice("layanan", services()))
     with engine().connect() as conn:
         numbering = settings.load(conn)["unsur_numbering"]
         report = build_report(conn, f, numbering=numbering, names=names(), details=details)
@@ -50,8 +48,14 @@ def skm() -> Any:
         series=("Nilai",),
     )
     return render_template(
-        "console/skm.html", report=report, choice=choice, chart=chart, text=text,
-        villages=villages(), services=services(), args=request.args.to_dict(),
+        "console/skm.html",
+        report=report,
+        choice=choice,
+        chart=chart,
+        text=text,
+        villages=villages(),
+        services=services(),
+        args=request.args.to_dict(),
     )
 
 
@@ -72,17 +76,21 @@ def skm_service_users() -> Any:
     with engine().begin() as conn:
         conn.execute(
             sa.delete(service_users).where(
-                u.period_start == f.period.start, u.period_end == f.period.end,
+                u.period_start == f.period.start,
+                u.period_end == f.period.end,
                 u.village_id == f.village,
             )
         )
         conn.execute(
             sa.insert(service_users).values(
-                period_start=f.period.start, period_end=f.period.end,
-                village_id=f.village, users=users,
+                period_start=f.period.start,
+                period_end=f.period.end,
+                village_id=f.village,
+                users=users,
             )
         )
-    audit("skm.service_users", f"{f.period.start}/{f.period.end}/{f.village or '*'}",
-          {"users": users})
+    audit(
+        "skm.service_users", f"{f.period.start}/{f.period.end}/{f.village or '*'}", {"users": users}
+    )
     flash(text.MSG["saved"])
     return redirect(url_for("console.skm", **request.args), 303)

@@ -17,7 +17,7 @@ NAV = (
     ("console.complaints", "Pengaduan"),
     ("console.truth", "Kebenaran katalog"),
 )
-NAV_ADMIN = (("console.settings", "Pengaturan"),)
+NAV_ADMIN = (("console.settings_page", "Pengaturan"),)
 
 ROLES = {"admin": "Admin", "petugas": "Petugas pengaduan", "pimpinan": "Pimpinan (baca saja)"}
 

@@ -12,8 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import render_template
 
-from .. import db
 from ...catalog.model import Service
+from .. import db
 from . import text
 from .core import bp, engine, now, state
 from .filters import arg_date
@@ -77,6 +77,9 @@ def truth() -> str:
     start = arg_date("dari", today - timedelta(days=90))
     end = arg_date("sampai", today)
     return render_template(
-        "console/truth.html", rows=gather(min(start, end), max(start, end)),
-        start=min(start, end), end=max(start, end), text=text,
+        "console/truth.html",
+        rows=gather(min(start, end), max(start, end)),
+        start=min(start, end),
+        end=max(start, end),
+        text=text,
     )

@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from ..db import metadata
+from .db import health, metadata
 
 _Time = DateTime(timezone=True)
 
@@ -110,3 +110,6 @@ rollup_state = Table(
     Column("last_id", BigInteger, nullable=False),  # counts.id folded in so far
     Column("refreshed_at", _Time, nullable=False),
 )
+
+# The fleet page reads each kiosk's newest health row: one index seek per kiosk.
+Index("ix_health_kiosk_id_id", health.c.kiosk_id, health.c.id)
