@@ -25,8 +25,22 @@ from ...catalog.model import Catalog
 from .. import accounts
 from ..utc import as_utc
 from .catalog_source import HubCatalog
-from .core import EXTENSION, ConsoleState, bp, configure, current_user, protect, utcnow
+from .core import (
+    EXTENSION,
+    ConsoleState,
+    audit,
+    bp,
+    configure,
+    current_user,
+    login_required,
+    protect,
+    role_required,
+    utcnow,
+)
 from .text import NAV, NAV_ADMIN
+
+# The API other blueprints (the catalog editor, issue 16) build on.
+__all__ = ["audit", "current_user", "init_console", "login_required", "protect", "role_required"]
 
 
 def init_console(
