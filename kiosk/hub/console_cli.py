@@ -162,7 +162,7 @@ def report_ikm(hub_dir, db_url, start, end, village, service, fmt, output) -> No
     elif fmt in ("xlsx", "pdf") and sys.stdout.isatty():
         raise click.UsageError(f"{fmt} is binary: give -o FILE or redirect stdout")
     else:
-        click.get_binary_stream("stdout").write(body)
+        click.echo(body, nl=False)  # bytes go to the binary stream
 
 
 @click.command("purge-contacts")
