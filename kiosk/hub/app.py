@@ -28,11 +28,13 @@ def create_hub_app(
     *,
     db_url: str | None = None,
     test_config: dict[str, Any] | None = None,
+    secure_cookies: bool = False,
 ) -> Flask:
     """The hub app for ``hub_dir``; ``db_url`` defaults to ``<hub>/hub.sqlite3``."""
     hub = Path(hub_dir)
     app = Flask("kiosk.hub")
     app.config.update(
+        CONSOLE_SECURE_COOKIES=secure_cookies,  # the console's cookie only over HTTPS
         HUB_DIR=str(hub),
         DB_URL=db_url or db.default_url(hub),
         MAX_CONTENT_LENGTH=MAX_BODY,
