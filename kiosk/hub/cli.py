@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import CatalogInvalid, KioskError
+from .console_cli import demo, purge_contacts, report, user
 from .keys import PASSPHRASE_ENV, passphrase_from_env
 
 if TYPE_CHECKING:
@@ -179,16 +180,26 @@ db_option = click.option(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8090, show_default=True, help="Port.")
 @click.option("--threads", default=4, show_default=True, help="Worker threads.")
-def hub_serve(hub_dir: str, db_url: str | None, host: str, port: int, threads: int) -> None:
+@click.option(
+    "--secure-cookies",
+    is_flag=True,
+    help="Behind HTTPS (a reverse proxy): the console's session cookie is sent only over HTTPS.",
+)
+def hub_serve(
+    *, hub_dir: str, db_url: str | None, host: str, port: int, threads: int, secure_cookies: bool
+) -> None:
     """Serve the kiosks' report endpoint (and the console) with waitress."""
     from waitress import serve
 
     from .app import MAX_BODY, create_hub_app
 
     try:
-        app = create_hub_app(hub_dir, db_url=db_url)
+        app = create_hub_app(hub_dir, db_url=db_url, secure_cookies=secure_cookies)
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
+    from .console.maintenance import Maintenance
+
+    Maintenance(app.extensions["hub_db"]).start()  # contacts purge + demand rollup
     click.echo(f"Pelita hub serving http://{host}:{port}/ (database {app.config['DB_URL']})")
     serve(
         app,
@@ -199,3 +210,9 @@ def hub_serve(hub_dir: str, db_url: str | None, host: str, port: int, threads: i
         max_request_body_size=MAX_BODY,
         channel_timeout=30,  # a kiosk that stops sending mid-body is dropped
     )
+
+
+# ---------------------------------------------------------------- console (issue 15)
+
+for _command in (user, report, purge_contacts, demo):
+    hub.add_command(_command)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import kiosk.hub.console_tables  # noqa: F401  (the console's tables, on the same metadata)
 from kiosk.hub.db import connect, metadata
 
 
