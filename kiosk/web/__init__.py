@@ -41,5 +41,9 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
 
     app.register_blueprint(residents)
     app.register_blueprint(printing)
-    app.wsgi_app = FrontDoor(app.wsgi_app, source, portal)  # type: ignore[method-assign]
+    # One worker thread is kept for pages: searches get the others (at least one).
+    search_slots = max(1, config.web_threads - 1)
+    app.wsgi_app = FrontDoor(  # type: ignore[method-assign]
+        app.wsgi_app, source, portal, search_slots=search_slots
+    )
     return app

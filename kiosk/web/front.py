@@ -9,6 +9,7 @@ app.
 
 from __future__ import annotations
 
+import threading
 from urllib.parse import parse_qsl
 
 from .pages import Page
@@ -20,10 +21,13 @@ NO_STORE = [("Cache-Control", "no-store")]
 
 
 class FrontDoor:
-    def __init__(self, app, source: SiteSource, portal: Portal):
+    def __init__(self, app, source: SiteSource, portal: Portal, search_slots: int = 1):
         self.app = app
         self.source = source
         self.portal = portal
+        # Searches not rendered yet run in at most this many threads at once, so one
+        # worker thread always stays free for the pages (a search flood waits no page).
+        self.search_slots = threading.BoundedSemaphore(search_slots)
 
     def __call__(self, environ, start_response):
         response = self.respond(environ)
@@ -59,12 +63,25 @@ class FrontDoor:
             site = self.source.get()
             page: Page | None
             if path == "/cari":
-                page = site.search_page(search_query(environ.get("QUERY_STRING", "")))
+                page = self.search(site, search_query(environ.get("QUERY_STRING", "")))
             else:
                 page = site.pages.get(path)
             if page is not None:
                 return page_response(environ, page)
         return None
+
+    def search(self, site, query: str) -> Page:
+        """The results page; a plain "busy, try again" (503) when every search slot is
+        taken, rather than a page request waiting behind searches."""
+        page = site.cached_search_page(query)
+        if page is not None:
+            return page
+        if not self.search_slots.acquire(blocking=False):
+            return site.search_busy
+        try:
+            return site.search_page(query)
+        finally:
+            self.search_slots.release()
 
 
 def search_query(query_string: str) -> str:

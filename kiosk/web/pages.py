@@ -95,6 +95,7 @@ class Site:
         self.pages: dict[str, Page] = render_pages(self)  # keyed by URL path only
         self.not_found = self.render("not_found.html", status=404)
         self.server_error = self.render("error.html", status=500)
+        self.search_busy = self.render("search_busy.html", status=503)
         self._searches: OrderedDict[str, Page] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -102,15 +103,22 @@ class Site:
         text = self.env.get_template(template).render({**self.context, **context})
         return Page.from_text(text, status)
 
-    def search_page(self, query: str) -> Page:
-        """The results page for ``query``, cut first (:func:`cut_query`): what is searched,
-        shown and cached is the same text, so no query can change another's page."""
+    def cached_search_page(self, query: str) -> Page | None:
+        """The results page for ``query`` if it is already rendered (no work), else None."""
         key = cut_query(query)
         with self._lock:
             page = self._searches.get(key)
             if page is not None:
                 self._searches.move_to_end(key)
-                return page
+            return page
+
+    def search_page(self, query: str) -> Page:
+        """The results page for ``query``, cut first (:func:`cut_query`): what is searched,
+        shown and cached is the same text, so no query can change another's page."""
+        page = self.cached_search_page(query)
+        if page is not None:
+            return page
+        key = cut_query(query)
         results = self.index.search(key) if normalize(key) else []
         page = self.render("search.html", query=key, results=results)
         with self._lock:
