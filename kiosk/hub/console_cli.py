@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -22,11 +24,18 @@ db_option = click.option(
 )
 
 
-def open_db(hub_dir: str, db_url: str | None) -> sa.Engine:
+@contextlib.contextmanager
+def open_db(hub_dir: str, db_url: str | None) -> Iterator[sa.Engine]:
+    """The hub database, upgraded, for one command; a KioskError is the command's error."""
     Path(hub_dir).mkdir(parents=True, exist_ok=True)
     engine = db.connect(db_url or db.default_url(hub_dir))
-    db.upgrade(engine)
-    return engine
+    try:
+        db.upgrade(engine)
+        yield engine
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
 
 
 def read_password(confirm: bool) -> str:
@@ -48,13 +57,8 @@ def user() -> None:
 @db_option
 def user_add(name: str, role: str, hub_dir: str, db_url: str | None) -> None:
     """Add a console user NAME with a role; the password comes from stdin."""
-    engine = open_db(hub_dir, db_url)
-    try:
+    with open_db(hub_dir, db_url) as engine:
         accounts.add_user(engine, name, role, read_password(True), now=db.utcnow())
-    except KioskError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        engine.dispose()
     click.echo(f"user {name} ({role}) added")
 
 
@@ -64,13 +68,8 @@ def user_add(name: str, role: str, hub_dir: str, db_url: str | None) -> None:
 @db_option
 def user_password(name: str, hub_dir: str, db_url: str | None) -> None:
     """Set a new password (from stdin) for NAME; their open sessions end."""
-    engine = open_db(hub_dir, db_url)
-    try:
+    with open_db(hub_dir, db_url) as engine:
         accounts.set_password(engine, name, read_password(True), by="cli", now=db.utcnow())
-    except KioskError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        engine.dispose()
     click.echo(f"password of {name} changed")
 
 
@@ -78,10 +77,9 @@ def user_password(name: str, hub_dir: str, db_url: str | None) -> None:
 @hub_option
 @db_option
 def user_list(hub_dir: str, db_url: str | None) -> None:
-    engine = open_db(hub_dir, db_url)
-    for found in accounts.list_users(engine):
-        click.echo(f"{found.name}\t{found.role}")
-    engine.dispose()
+    with open_db(hub_dir, db_url) as engine:
+        for found in accounts.list_users(engine):
+            click.echo(f"{found.name}\t{found.role}")
 
 
 @click.group("report")
@@ -147,8 +145,7 @@ def report_ikm(
         raise click.UsageError(f"--to {last} is before --from {first}")
     catalog = HubCatalog(Path(hub_dir))()
     names = {v.id: v.name for v in catalog.villages} | {s.id: s.name for s in catalog.services}
-    engine = open_db(hub_dir, db_url)
-    with engine.connect() as conn:
+    with open_db(hub_dir, db_url) as engine, engine.connect() as conn:
         f = SkmFilter(custom_period(first, last), village, service)
         built = build_report(
             conn,
@@ -157,7 +154,6 @@ def report_ikm(
             names=names,
             details=fmt in ("xlsx", "pdf"),
         )
-    engine.dispose()
     writers = {
         "json": lambda r: (
             json.dumps(report_json(r), ensure_ascii=False, indent=2) + "\n"
@@ -183,11 +179,10 @@ def purge_contacts(hub_dir: str, db_url: str | None) -> None:
     from .complaint_store import purge_contacts as purge
     from .console.settings import load
 
-    engine = open_db(hub_dir, db_url)
-    with engine.connect() as conn:
-        days = int(load(conn)["contact_retention_days"])
-    done = purge(engine, now=db.utcnow(), retention_days=days)
-    engine.dispose()
+    with open_db(hub_dir, db_url) as engine:
+        with engine.connect() as conn:
+            days = int(load(conn)["contact_retention_days"])
+        done = purge(engine, now=db.utcnow(), retention_days=days)
     click.echo(f"contacts deleted from {len(done)} closed complaint(s) (after {days} days)")
 
 
@@ -199,9 +194,8 @@ def demo(hub_dir: str, port: int, no_serve: bool) -> None:
     """A hub filled with simulated kiosks' data and a demo login, then serve it."""
     from .demo import fill_demo
 
-    engine = open_db(hub_dir, None)
-    login = fill_demo(engine, today=date.today() - timedelta(days=0))
-    engine.dispose()
+    with open_db(hub_dir, None) as engine:
+        login = fill_demo(engine, today=date.today() - timedelta(days=0))
     click.echo(f"Demo console: http://127.0.0.1:{port}/  user {login[0]}  password {login[1]}")
     if not no_serve:
         from waitress import serve

@@ -43,13 +43,15 @@ def _where(q: DemandQuery) -> list[Any]:
     return where
 
 
-def per_service(conn: sa.Connection, q: DemandQuery) -> dict[str, dict[str, int]]:
+def _sums(conn: sa.Connection, q: DemandQuery, key: sa.ColumnElement[Any]) -> list[Any]:
+    """(key, metric, sum of n) rows of the rollup for the query, grouped by key and metric."""
     r = demand_rollup.c
-    rows = conn.execute(
-        sa.select(r.service_id, r.metric, sa.func.sum(r.n))
-        .where(*_where(q))
-        .group_by(r.service_id, r.metric)
-    )
+    query = sa.select(key, r.metric, sa.func.sum(r.n)).where(*_where(q)).group_by(key, r.metric)
+    return list(conn.execute(query))
+
+
+def per_service(conn: sa.Connection, q: DemandQuery) -> dict[str, dict[str, int]]:
+    rows = _sums(conn, q, demand_rollup.c.service_id)
     table: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
     for service_id, metric, n in rows:
         table[service_id][metric] = int(n)
@@ -57,12 +59,7 @@ def per_service(conn: sa.Connection, q: DemandQuery) -> dict[str, dict[str, int]
 
 
 def per_period(conn: sa.Connection, q: DemandQuery) -> dict[date, dict[str, int]]:
-    r = demand_rollup.c
-    rows = conn.execute(
-        sa.select(r.period_start, r.metric, sa.func.sum(r.n))
-        .where(*_where(q))
-        .group_by(r.period_start, r.metric)
-    )
+    rows = _sums(conn, q, demand_rollup.c.period_start)
     series: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for start, metric, n in rows:
         series[start][metric] += int(n)
