@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -24,13 +24,18 @@ db_option = click.option(
 )
 
 
-@contextlib.contextmanager
-def open_db(hub_dir: str, db_url: str | None) -> Iterator[sa.Engine]:
-    """The hub database, upgraded, for one command; a KioskError is the command's error."""
+def open_db(hub_dir: str, db_url: str | None) -> sa.Engine:
     Path(hub_dir).mkdir(parents=True, exist_ok=True)
     engine = db.connect(db_url or db.default_url(hub_dir))
+    db.upgrade(engine)
+    return engine
+
+
+@contextmanager
+def account_change(hub_dir: str, db_url: str | None) -> Iterator[sa.Engine]:
+    """The hub database for one change; a refused change is a one-line error."""
+    engine = open_db(hub_dir, db_url)
     try:
-        db.upgrade(engine)
         yield engine
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
@@ -57,7 +62,7 @@ def user() -> None:
 @db_option
 def user_add(name: str, role: str, hub_dir: str, db_url: str | None) -> None:
     """Add a console user NAME with a role; the password comes from stdin."""
-    with open_db(hub_dir, db_url) as engine:
+    with account_change(hub_dir, db_url) as engine:
         accounts.add_user(engine, name, role, read_password(True), now=db.utcnow())
     click.echo(f"user {name} ({role}) added")
 
@@ -68,7 +73,7 @@ def user_add(name: str, role: str, hub_dir: str, db_url: str | None) -> None:
 @db_option
 def user_password(name: str, hub_dir: str, db_url: str | None) -> None:
     """Set a new password (from stdin) for NAME; their open sessions end."""
-    with open_db(hub_dir, db_url) as engine:
+    with account_change(hub_dir, db_url) as engine:
         accounts.set_password(engine, name, read_password(True), by="cli", now=db.utcnow())
     click.echo(f"password of {name} changed")
 
@@ -77,9 +82,10 @@ def user_password(name: str, hub_dir: str, db_url: str | None) -> None:
 @hub_option
 @db_option
 def user_list(hub_dir: str, db_url: str | None) -> None:
-    with open_db(hub_dir, db_url) as engine:
-        for found in accounts.list_users(engine):
-            click.echo(f"{found.name}\t{found.role}")
+    engine = open_db(hub_dir, db_url)
+    for found in accounts.list_users(engine):
+        click.echo(f"{found.name}\t{found.role}")
+    engine.dispose()
 
 
 @click.group("report")
@@ -145,7 +151,8 @@ def report_ikm(
         raise click.UsageError(f"--to {last} is before --from {first}")
     catalog = HubCatalog(Path(hub_dir))()
     names = {v.id: v.name for v in catalog.villages} | {s.id: s.name for s in catalog.services}
-    with open_db(hub_dir, db_url) as engine, engine.connect() as conn:
+    engine = open_db(hub_dir, db_url)
+    with engine.connect() as conn:
         f = SkmFilter(custom_period(first, last), village, service)
         built = build_report(
             conn,
@@ -154,6 +161,7 @@ def report_ikm(
             names=names,
             details=fmt in ("xlsx", "pdf"),
         )
+    engine.dispose()
     writers = {
         "json": lambda r: (
             json.dumps(report_json(r), ensure_ascii=False, indent=2) + "\n"
@@ -179,10 +187,11 @@ def purge_contacts(hub_dir: str, db_url: str | None) -> None:
     from .complaint_store import purge_contacts as purge
     from .console.settings import load
 
-    with open_db(hub_dir, db_url) as engine:
-        with engine.connect() as conn:
-            days = int(load(conn)["contact_retention_days"])
-        done = purge(engine, now=db.utcnow(), retention_days=days)
+    engine = open_db(hub_dir, db_url)
+    with engine.connect() as conn:
+        days = int(load(conn)["contact_retention_days"])
+    done = purge(engine, now=db.utcnow(), retention_days=days)
+    engine.dispose()
     click.echo(f"contacts deleted from {len(done)} closed complaint(s) (after {days} days)")
 
 
@@ -194,8 +203,9 @@ def demo(hub_dir: str, port: int, no_serve: bool) -> None:
     """A hub filled with simulated kiosks' data and a demo login, then serve it."""
     from .demo import fill_demo
 
-    with open_db(hub_dir, None) as engine:
-        login = fill_demo(engine, today=date.today() - timedelta(days=0))
+    engine = open_db(hub_dir, None)
+    login = fill_demo(engine, today=date.today() - timedelta(days=0))
+    engine.dispose()
     click.echo(f"Demo console: http://127.0.0.1:{port}/  user {login[0]}  password {login[1]}")
     if not no_serve:
         from waitress import serve
