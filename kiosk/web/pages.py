@@ -138,8 +138,10 @@ FOR_DESA = Category("perangkat-desa", "Untuk perangkat desa")
 def render_pages(site: Site) -> dict[str, Page]:
     """All fixed pages of the site, keyed by URL path."""
     catalog = site.catalog
-    public = [s for s in catalog.services if s.audience == "warga"]
-    groups = [(c, [s for s in public if s.category == c.id]) for c in catalog.categories]
+    groups = [
+        (c, [s for s in catalog.services_in(c.id) if s.audience == "warga"])
+        for c in catalog.categories
+    ]
     groups = [(c, ss) for c, ss in groups if ss]
     for_desa = [s for s in catalog.services if s.audience != "warga"]
     home = site.render("home.html", groups=groups, for_desa=for_desa, by_category=False)

@@ -158,3 +158,10 @@ def test_the_same_release_is_rendered_once(config):
     for _ in range(5):
         now[0] += 2.0
         assert source.get() is first
+
+
+def test_head_for_a_foreign_host_has_no_body(kiosk_server):
+    request = b"HEAD /berita HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n"
+    reply = raw_exchange(kiosk_server, request)
+    assert reply.startswith(b"HTTP/1.1 302 Found\r\n")
+    assert reply.endswith(b"\r\n\r\n"), "HEAD has no body"
