@@ -108,10 +108,10 @@ class Config:
         max=24 * 60,
     )
     web_threads: int = setting(
-        2,
-        "Worker threads of the web server. Cached pages take microseconds, so more threads "
-        "only add hand-offs (see docs/performance.md); 2 keeps one slow request from "
-        "stalling the rest.",
+        3,
+        "Worker threads of the web server. Searches may use all but one, so a page never "
+        "waits behind a flood of searches; cached pages take microseconds, so more threads "
+        "only add hand-offs (see docs/performance.md).",
         min=1,
         max=16,
     )

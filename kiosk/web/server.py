@@ -16,7 +16,8 @@ Every request goes through waitress's own machinery and the WSGI front door
   per-address cap in the kernel (deploy/nft/kiosk-guard.nft);
 - the ``waitress.queue`` logger is quiet: it logs "Task queue depth is N" for every
   request that finds all threads busy, which would flood the journal on the SD card;
-- ``threads`` comes from the ``web_threads`` setting (default 2).
+- ``threads`` comes from the ``web_threads`` setting (default 3); searches may use all
+  but one of them (kiosk/web/front.py), so pages never queue behind a search flood.
 
 Checked against waitress 2.1 (Debian Bookworm) and 3.x; ``GuardedChannel`` overrides
 only ``__init__``, ``received`` and ``readable``, whose signatures both share.
