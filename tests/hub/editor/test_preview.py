@@ -33,7 +33,7 @@ def test_a_draft_fee_shows_on_page_and_slip(bundled_catalog):
         ),
     )
     config = preview_config("betro")
-    assert "Rp 15.000".encode() in service_page(draft, "kia", config)
+    assert b"Rp 15.000" in service_page(draft, "kia", config)
     text = slip_text(service_slip_preview(draft, "kia", config))
     assert "Biaya: Rp 15.000" in text and "Balai Desa Betro" in text
     assert kia.fee == 0
