@@ -105,3 +105,13 @@ NEEDS_PASSPHRASE = "Ketik kata sandi kunci penerbitan."
 CANNOT_PUBLISH = "Belum bisa terbit: katalog masih punya {count} kesalahan."
 ONLY_ADMIN = "Hanya admin yang boleh menerbitkan katalog."
 NOTHING_CHANGED = "Tidak ada perubahan sejak versi {version}; tidak ada yang diterbitkan."
+
+
+def when_wib(iso: str) -> str:
+    """An ISO 8601 UTC time as staff read it: ``2 Desember 2026 11.45 WIB``."""
+    from datetime import datetime, timedelta, timezone
+
+    from ...indonesian import format_date
+
+    moment = datetime.fromisoformat(iso).astimezone(timezone(timedelta(hours=7)))
+    return f"{format_date(moment.date())} {moment:%H.%M} WIB"

@@ -17,6 +17,8 @@ from kiosk.hub.editor.problems import field_errors, form_key, label, message
         ("review.confirmed_by", "review-confirmed_by"),
         ("keywords[3]", "keywords"),
         ("legal_basis", "legal_basis"),
+        ("offices[1].hours[0].time", "offices-1-hours"),
+        ("complaints[0].value", "complaints"),
     ],
 )
 def test_form_key(field, key):
