@@ -59,6 +59,15 @@ def create_hub_app(
         now=app.config.get("CONSOLE_NOW") or utcnow,
         hasher=app.config.get("CONSOLE_PASSWORD_HASHER"),  # tests: a cheap one
     )
+
+    from .editor import init_editor
+
+    init_editor(
+        app,
+        hub_dir=hub,
+        catalog_dir=Path(app.config.get("CATALOG_DIR") or hub / "catalog"),
+        preview_village=app.config.get("PREVIEW_VILLAGE", ""),
+    )
     return app
 
 

@@ -176,14 +176,22 @@ db_option = click.option(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8090, show_default=True, help="Port.")
 @click.option("--threads", default=4, show_default=True, help="Worker threads.")
-def hub_serve(hub_dir, db_url, host, port, threads):
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="The catalog source folder the console's editor changes. [default: HUB_DIR/catalog]",
+)
+def hub_serve(hub_dir, db_url, host, port, threads, catalog_dir):
     """Serve the kiosks' report endpoint (and the console) with waitress."""
     from waitress import serve
 
     from .app import MAX_BODY, create_hub_app
 
     try:
-        app = create_hub_app(hub_dir, db_url=db_url)
+        config = {"CATALOG_DIR": catalog_dir} if catalog_dir else None
+        app = create_hub_app(hub_dir, db_url=db_url, test_config=config)
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Pelita hub serving http://{host}:{port}/ (database {app.config['DB_URL']})")

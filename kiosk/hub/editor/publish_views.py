@@ -31,7 +31,7 @@ def _passphrase() -> bytes | None:
 def publish_page() -> Any:
     current = draft()
     published = published_catalog()
-    changes = catalog_changes(published, current.catalog) if current.catalog else []
+    changes = catalog_changes(published, current.catalog) if current.catalog and published else []
     confirmed_changed = {
         c.key
         for c in changes
