@@ -31,11 +31,13 @@ def init_editor(app: Flask, *, hub_dir: Path, catalog_dir: Path, preview_village
     from . import places_views, preview_views, publish_views, views  # noqa: F401  (routes)
     from .source import CatalogSource
     from .state import EXTENSION, EditorState, bp
+    from ...indonesian import format_date
     from .text import when_wib
 
     app.extensions[EXTENSION] = EditorState(CatalogSource(catalog_dir), hub_dir, preview_village)
     app.register_blueprint(bp, url_prefix="/katalog")
     app.add_template_filter(when_wib, "waktu_wib")
+    app.add_template_filter(format_date, "tanggal_id")
 
     @app.context_processor
     def editor_nav() -> dict[str, object]:

@@ -30,7 +30,10 @@ def message(problem: Problem) -> str:
     special = T.FIELD_PROBLEMS.get((leaf, problem.code))
     if special:
         return special
-    return T.PROBLEMS.get(problem.code, T.PROBLEM_FALLBACK).format(value=problem.value)
+    general = T.PROBLEMS.get(problem.code, T.PROBLEM_FALLBACK)
+    if "{value}" in general and not problem.value.strip():  # an empty box: "fill it in"
+        return T.FIELD_PROBLEMS.get((leaf, "missing"), T.PROBLEMS["missing"])
+    return general.format(value=problem.value)
 
 
 def label(field: str) -> str:

@@ -39,6 +39,11 @@ def test_form_key(field, key):
         ),
         (Problem("s.yaml", "name", "x", code="missing"), "Wajib diisi."),
         (
+            Problem("s.yaml", "fee", "x", code="bad_fee", value=""),
+            "Isi biaya (0 berarti gratis), atau centang «belum pasti».",
+        ),
+        (Problem("s.yaml", "steps[0].at", "x", code="bad_id", value=""), "Wajib diisi."),
+        (
             Problem("s.yaml", "steps[1].at", "x", code="unknown_office", value="pos"),
             "Kantor «pos» belum ada di daftar kantor; pilih kantor yang ada.",
         ),
