@@ -28,10 +28,10 @@ EXTRA_NAV = (("katalog.index", "Katalog"),)
 
 def init_editor(app: Flask, *, hub_dir: Path, catalog_dir: Path, preview_village: str = "") -> None:
     """Mount the editor at /katalog/ on the hub app (after the console)."""
+    from ...indonesian import format_date
     from . import places_views, preview_views, publish_views, views  # noqa: F401  (routes)
     from .source import CatalogSource
     from .state import EXTENSION, EditorState, bp
-    from ...indonesian import format_date
     from .text import when_wib
 
     app.extensions[EXTENSION] = EditorState(CatalogSource(catalog_dir), hub_dir, preview_village)
