@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import io
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +23,6 @@ from ...fsutil import atomic_write_bytes
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
 
-LOCK_FILE = ".editor.lock"
 
 
 class EditConflict(KioskError):
@@ -96,13 +96,14 @@ class CatalogSource:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """One writer at a time (two browsers saving at the same moment)."""
-        with open(self.root / LOCK_FILE, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        """One writer at a time (two browsers saving at the same moment). The lock is on
+        the folder itself, so no lock file shows up in the technician's git checkout."""
+        fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def write(self, changes: dict[str, tuple[str | None, str]]) -> None:
         """Write ``{name: (new text or None to delete, digest when opened)}`` all or nothing.

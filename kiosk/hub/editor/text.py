@@ -104,6 +104,11 @@ WRONG_PASSPHRASE = "Kata sandi kunci salah. Tidak ada yang diterbitkan."
 NEEDS_PASSPHRASE = "Ketik kata sandi kunci penerbitan."
 CANNOT_PUBLISH = "Belum bisa terbit: katalog masih punya {count} kesalahan."
 ONLY_ADMIN = "Hanya admin yang boleh menerbitkan katalog."
+CREATED = "Layanan baru dibuat dari salinan. Ubah isinya, lalu pastikan dan terbitkan."
+BAD_NEW_ID = (
+    "Kode «{value}» tidak bisa dipakai: gunakan huruf kecil, angka dan tanda -, "
+    "dan jangan kode yang sudah ada."
+)
 NOTHING_CHANGED = "Tidak ada perubahan sejak versi {version}; tidak ada yang diterbitkan."
 
 

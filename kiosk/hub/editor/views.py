@@ -8,12 +8,18 @@ from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
-from ...catalog.load import check_catalog_dir
+from ...catalog.load import ID_PATTERN, check_catalog_dir
 from ..console.core import audit, now
 from . import text as T
 from .diff import service_changes
 from .problems import FieldErrors, field_errors
-from .service_form import ServiceForm, apply_form, form_from_request, form_from_yaml
+from .service_form import (
+    ServiceForm,
+    apply_form,
+    copied_service,
+    form_from_request,
+    form_from_yaml,
+)
 from .source import EditConflict, SourceFile, dump
 from .state import bp, draft, editor, published_catalog
 
@@ -138,6 +144,31 @@ def save_service(service_id: str) -> Any:
     if request.form.get("then") == "preview":
         return redirect(url_for("katalog.preview", service_id=service_id), 303)
     return redirect(url_for("katalog.service", service_id=service_id), 303)
+
+
+@bp.route("/baru", methods=["POST"])
+def new_service() -> Any:
+    """A new service, started as a copy of an existing one (every field then valid)."""
+    new_id = request.form.get("id", "").strip()
+    name = " ".join(request.form.get("name", "").split()) or new_id
+    source = editor().source
+    template = request.form.get("copy_of", "")
+    if not ID_PATTERN.match(new_id) or new_id in source.service_names():
+        flash(T.BAD_NEW_ID.format(value=new_id))
+        return redirect(url_for("katalog.index"), 303)
+    if template not in source.service_names():
+        abort(400)
+    doc = copied_service(
+        source.read(f"services/{template}.yaml").data(), new_id, name, now().date()
+    )
+    try:
+        source.write({f"services/{new_id}.yaml": (dump(doc), "")})
+    except EditConflict as exc:
+        flash(T.CONFLICT.format(name=exc.name))
+        return redirect(url_for("katalog.index"), 303)
+    audit("catalog.create", new_id, {"copy_of": template})
+    flash(T.CREATED)
+    return redirect(url_for("katalog.service", service_id=new_id), 303)
 
 
 @bp.route("/layanan/<service_id>/periksa", methods=["POST"])

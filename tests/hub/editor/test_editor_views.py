@@ -174,3 +174,28 @@ def test_offices_page_saves_an_address(app, catalog_copy):
     text = (catalog_copy / "offices.yaml").read_text()
     assert '    address: "Jl. Raya Kemlagi No. 1"\n' in text  # its quoting style is kept
     assert text.startswith("# Values in")
+
+
+def test_a_new_service_starts_as_an_unconfirmed_copy(app, catalog_copy):
+    client = client_as(app, "budi")
+    token = csrf_of(client.get("/katalog/").get_data(as_text=True))
+    bad = client.post(
+        "/katalog/baru", data={"csrf_token": token, "id": "KIA", "copy_of": "kia", "name": "x"}
+    )
+    assert bad.status_code == 303 and not (catalog_copy / "services/KIA.yaml").exists()
+    made = client.post(
+        "/katalog/baru",
+        data={"csrf_token": token, "id": "sk-usaha", "copy_of": "sktm", "name": "SK Usaha"},
+    )
+    assert made.headers["Location"].endswith("/katalog/layanan/sk-usaha")
+    from kiosk.catalog.load import check_catalog_dir
+
+    catalog, problems = check_catalog_dir(catalog_copy)
+    assert problems == []
+    new = catalog.service("sk-usaha")
+    assert (new.name, new.review.confirmed, new.review.source) == (
+        "SK Usaha",
+        False,
+        "Disalin dari sktm; belum dicek",
+    )
+    assert new.requirements == catalog.service("sktm").requirements
