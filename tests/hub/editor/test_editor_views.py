@@ -199,3 +199,25 @@ def test_a_new_service_starts_as_an_unconfirmed_copy(app, catalog_copy):
         "Disalin dari sktm; belum dicek",
     )
     assert new.requirements == catalog.service("sktm").requirements
+
+
+def test_residents_answers_show_beside_the_review(app):
+    import datetime as dt
+
+    from kiosk.hub import db
+
+    engine = app.extensions["hub_db"]
+    day = dt.date(2026, 11, 10)
+    with engine.begin() as conn:
+        conn.execute(
+            db.kiosks.insert().values(
+                kiosk_id="betro", name="Betro", created_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+            )
+        )
+        answers = ["sesuai"] * 3 + ["kurang"]
+        conn.execute(
+            db.feedback.insert(),
+            [{"kiosk_id": "betro", "day": day, "service_id": "kia", "answer": a} for a in answers],
+        )
+    page = client_as(app, "budi").get("/katalog/layanan/kia").get_data(as_text=True)
+    assert "<strong>3</strong> sesuai, <strong>1</strong> kurang" in page
