@@ -146,32 +146,14 @@ class _Checker:
                 return _BAD
             return value
         if kind == "fee":
-            if value == FEE_UNKNOWN or value is None:  # None: as stored in a release
-                return None
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                self.problem(
-                    field,
-                    f"must be whole rupiah (0 for free) or {FEE_UNKNOWN}, found {value!r}",
-                    "bad_fee",
-                    value,
-                )
-                return _BAD
-            return value
+            return self.fee_value(value, field)
         if kind == "bool":
             if not isinstance(value, bool):
                 self.problem(field, f"must be true or false, found {value!r}", "bad_bool", value)
                 return _BAD
             return value
         if kind == "date":
-            if isinstance(value, date):
-                return value
-            try:
-                return date.fromisoformat(str(value))
-            except ValueError:
-                self.problem(
-                    field, f"{value!r} is not a date; write it as YYYY-MM-DD", "bad_date", value
-                )
-                return _BAD
+            return self.date_value(value, field)
         if kind == "text_list":
             if not isinstance(value, list):
                 self.problem(field, f"must be a list, found {_kind(value)}", "not_list")
@@ -179,6 +161,30 @@ class _Checker:
             items = [self.value(v, f"{field}[{i}]", "text") for i, v in enumerate(value)]
             return tuple(v for v in items if v is not _BAD)
         raise AssertionError(kind)
+
+    def fee_value(self, value: Any, field: str) -> Any:
+        if value == FEE_UNKNOWN or value is None:  # None: as stored in a release
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.problem(
+                field,
+                f"must be whole rupiah (0 for free) or {FEE_UNKNOWN}, found {value!r}",
+                "bad_fee",
+                value,
+            )
+            return _BAD
+        return value
+
+    def date_value(self, value: Any, field: str) -> Any:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.problem(
+                field, f"{value!r} is not a date; write it as YYYY-MM-DD", "bad_date", value
+            )
+            return _BAD
 
     def records(self, value: Any, field: str, build, required_nonempty: bool) -> tuple:
         if not isinstance(value, list):
