@@ -16,7 +16,9 @@ from ...slips.layout import Line, Qr, Slip, preview, service_slip
 from ...slips.render import qr_image
 from ...web.pages import Site
 
-CELL = (12, 24)  # font A on an ESC/POS printer: 12 × 24 dots per character
+# Character cells of an ESC/POS printer in dots: font A 12 × 24, font B (small lines) 9 × 17.
+CELLS = {False: (12, 24), True: (9, 17)}
+FONT_PX = {False: 20, True: 15}  # DejaVu Sans Mono sizes whose advance fits the cell
 MONO_FONTS = {False: "DejaVuSansMono.ttf", True: "DejaVuSansMono-Bold.ttf"}  # fonts-dejavu-core
 MARGIN = 8  # dots of white around the slip image, so its edge shows on a white page
 
@@ -45,28 +47,28 @@ def slip_text(slip: Slip) -> str:
 
 
 @cache
-def _font(bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(bold: bool, small: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     try:
-        return ImageFont.truetype(MONO_FONTS[bold], 20)
+        return ImageFont.truetype(MONO_FONTS[bold], FONT_PX[small])
     except OSError:
         return ImageFont.load_default()
 
 
 def _line_image(line: Line, dots: int) -> Image.Image:
-    width, height = CELL
+    width, height = CELLS[line.small]
     image = Image.new("1", (dots, height), 1)
     draw = ImageDraw.Draw(image)
     text = line.text
     x0 = (dots - len(text) * width) // 2 if line.center else 0
+    font = _font(line.bold, line.small)
     for col, char in enumerate(text):  # one cell per character, as the printer does
-        draw.text((x0 + col * width, 0), char, font=_font(line.bold), fill=0)
-    if line.tall:
-        image = image.resize((dots, height * 2))
+        draw.text((x0 + col * width, 0), char, font=font, fill=0)
     return image
 
 
 def slip_png(slip: Slip) -> bytes:
-    """The slip as a black-and-white PNG at the printer's resolution (203 dpi)."""
+    """The slip as a black-and-white PNG at the printer's resolution (203 dpi), line by
+    line in the printer's character cells."""
     parts: list[Image.Image] = []
     for item in slip.items:
         if isinstance(item, Line):
