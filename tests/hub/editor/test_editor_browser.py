@@ -231,3 +231,41 @@ def shoot_history(driver, console, tmp_path):
     driver.get(f"{console.url}/katalog/riwayat")
     wait_for(lambda: "Versi 2" in driver.page_source, "the history")
     shoot(driver, "editor-history.png", tmp_path)
+
+
+def test_javascript_moves_rows_in_place_and_the_save_keeps_the_order(
+    browser, tmp_path, catalog_copy, make_hub_app
+):
+    driver = browser
+    app = make_hub_app(
+        tmp_path / "hub", CATALOG_DIR=str(catalog_copy), CONSOLE_PASSWORD_HASHER=FAST
+    )
+    add_users(app.extensions["hub_db"])
+    console = LiveServer(app)
+    try:
+        driver.get(f"{console.url}/katalog/layanan/kia")
+        driver.find_element("name", "name").send_keys("budi")
+        driver.find_element("name", "password").send_keys(PASSWORD)
+        driver.find_element("css selector", "form button[type=submit]").click()
+        wait_for(lambda: driver.find_elements("id", "f-fee"), "the service form")
+        steps = driver.find_elements("css selector", "ol[data-kind=steps] > li textarea")
+        first, second = steps[0].get_attribute("value"), steps[1].get_attribute("value")
+        up = driver.find_element("css selector", "button[name=move][value=steps-1-up]")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", up)
+        up.click()
+        texts = [
+            t.get_attribute("value")
+            for t in driver.find_elements("css selector", "ol[data-kind=steps] > li textarea")
+        ]
+        assert texts[:2] == [second, first]
+        orders = driver.find_elements("css selector", "ol[data-kind=steps] .ed-order")
+        assert [o.get_attribute("value") for o in orders] == [
+            str(n) for n in range(1, len(orders) + 1)
+        ]
+        assert "Tersimpan" not in driver.page_source  # moved in place, nothing posted
+        driver.find_element("css selector", "button[name=then][value=stay]").click()
+        wait_for(lambda: "Tersimpan" in driver.page_source, "the save")
+        text = (catalog_copy / "services/kia.yaml").read_text().split("steps:")[1]
+        assert text.index(second[:30]) < text.index(first[:30])
+    finally:
+        console.stop()

@@ -221,3 +221,21 @@ def test_residents_answers_show_beside_the_review(app):
         )
     page = client_as(app, "budi").get("/katalog/layanan/kia").get_data(as_text=True)
     assert "<strong>3</strong> sesuai, <strong>1</strong> kurang" in page
+
+
+def test_without_javascript_move_and_add_show_the_form_again_and_save_nothing(app, catalog_copy):
+    client = client_as(app, "budi")
+    before = (catalog_copy / "services/kia.yaml").read_bytes()
+    fields = form_of(client.get("/katalog/layanan/kia").get_data(as_text=True))
+    moved = client.post("/katalog/layanan/kia", data={**fields, "move": "steps-1-up"})
+    html = moved.get_data(as_text=True)
+    assert moved.status_code == 200
+    assert html.index(fields["steps-1-text"]) < html.index(fields["steps-0-text"])
+    added = client.post("/katalog/layanan/kia", data={**fields, "add": "requirements"})
+    rows = len(re.findall(r'name="requirements-\d+-document"', added.get_data(as_text=True)))
+    assert rows == len(re.findall(r"^requirements-\d+-document$", "\n".join(fields), re.M)) + 1
+    assert (catalog_copy / "services/kia.yaml").read_bytes() == before
+    saved = client.post("/katalog/layanan/kia", data=form_of(html))
+    assert saved.status_code == 303
+    steps = (catalog_copy / "services/kia.yaml").read_text().split("steps:")[1]
+    assert steps.index(fields["steps-1-text"][:30]) < steps.index(fields["steps-0-text"][:30])
