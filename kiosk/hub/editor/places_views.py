@@ -8,7 +8,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from ...catalog.load import check_catalog_dir
-from ..console.core import audit
+from ..console.core import audit, role_required
 from . import text as T
 from .places_form import (
     OFFICE_KEYS,
@@ -22,7 +22,7 @@ from .places_form import (
 )
 from .problems import FieldErrors, field_errors
 from .source import EditConflict, dump
-from .state import bp, editor
+from .state import EDITORS, bp, editor
 
 PAGES: dict[str, tuple[str, tuple[str, ...], Callable[..., PlacesForm], Callable[..., None]]] = {
     "offices": ("offices.yaml", OFFICE_KEYS, offices_form, apply_offices),
@@ -66,11 +66,23 @@ def _page(kind: str) -> Any:
     return redirect(url_for(f"katalog.{kind}"), 303)
 
 
-@bp.route("/kantor", methods=["GET", "POST"])
+@bp.route("/kantor")
 def offices() -> Any:
     return _page("offices")
 
 
-@bp.route("/desa", methods=["GET", "POST"])
+@bp.route("/kantor", methods=["POST"])
+@role_required(*EDITORS)
+def save_offices() -> Any:
+    return _page("offices")
+
+
+@bp.route("/desa")
 def villages() -> Any:
+    return _page("villages")
+
+
+@bp.route("/desa", methods=["POST"])
+@role_required(*EDITORS)
+def save_villages() -> Any:
     return _page("villages")

@@ -15,6 +15,7 @@ from .publish import Draft, check_draft
 from .source import CatalogSource
 
 EXTENSION = "pelita_editor"
+EDITORS = ("admin", "petugas")  # who may change the draft; only admin publishes
 
 bp = protect(
     Blueprint(

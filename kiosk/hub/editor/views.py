@@ -9,7 +9,8 @@ from typing import Any
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from ...catalog.load import ID_PATTERN, check_catalog_dir
-from ..console.core import audit, now
+from ...catalog.unfilled import unfilled_fields
+from ..console.core import audit, now, role_required
 from . import text as T
 from .diff import service_changes
 from .problems import FieldErrors, field_errors
@@ -21,7 +22,7 @@ from .service_form import (
     form_from_yaml,
 )
 from .source import EditConflict, SourceFile, dump
-from .state import bp, draft, editor, published_catalog
+from .state import EDITORS, bp, draft, editor, published_catalog
 
 FEEDBACK_DAYS = 90  # residents' sesuai/kurang answers shown beside the review
 
@@ -59,6 +60,7 @@ def index() -> Any:
         changed=changed,
         feedback=_feedback(),
         published=published,
+        unfilled=unfilled_fields(current.catalog) if current.catalog else [],
     )
 
 
@@ -123,6 +125,7 @@ def _checked(opened: SourceFile, form: ServiceForm) -> tuple[str, FieldErrors]:
 
 
 @bp.route("/layanan/<service_id>", methods=["POST"])
+@role_required(*EDITORS)
 def save_service(service_id: str) -> Any:
     opened = _file(service_id)
     digest = request.form.get("digest", "")
@@ -147,6 +150,7 @@ def save_service(service_id: str) -> Any:
 
 
 @bp.route("/baru", methods=["POST"])
+@role_required(*EDITORS)
 def new_service() -> Any:
     """A new service, started as a copy of an existing one (every field then valid)."""
     new_id = request.form.get("id", "").strip()
@@ -179,6 +183,7 @@ def check_service(service_id: str) -> Any:
 
 
 @bp.route("/layanan/<service_id>/konfirmasi", methods=["POST"])
+@role_required(*EDITORS)
 def confirm_service(service_id: str) -> Any:
     opened = _file(service_id)
     doc = opened.data()

@@ -239,3 +239,20 @@ def test_without_javascript_move_and_add_show_the_form_again_and_save_nothing(ap
     assert saved.status_code == 303
     steps = (catalog_copy / "services/kia.yaml").read_text().split("steps:")[1]
     assert steps.index(fields["steps-1-text"][:30]) < steps.index(fields["steps-0-text"][:30])
+
+
+def test_the_list_names_services_and_unfilled_fields(app):
+    page = client_as(app, "camat").get("/katalog/").get_data(as_text=True)
+    assert "Kartu Identitas Anak (KIA)" in page and "Belum dipastikan" in page
+    assert "isian masih contoh" in page and "offices[kecamatan].address" in page
+
+
+def test_pimpinan_reads_but_does_not_change(app, catalog_copy):
+    client = client_as(app, "camat")
+    before = (catalog_copy / "services/kia.yaml").read_bytes()
+    fields = form_of(client.get("/katalog/layanan/kia").get_data(as_text=True))
+    assert client.post("/katalog/layanan/kia", data={**fields, "fee": "5"}).status_code == 403
+    token = fields["csrf_token"]
+    assert client.post("/katalog/kantor", data={"csrf_token": token}).status_code == 403
+    assert client.post("/katalog/desa", data={"csrf_token": token}).status_code == 403
+    assert (catalog_copy / "services/kia.yaml").read_bytes() == before
