@@ -189,13 +189,13 @@ def authenticate(
         hashed = row.password_hash if row else _dummy_hash(hasher)
         ok = _verify(hasher, hashed, password) and row is not None
         conn.execute(insert(login_attempts).values(name=name[:64], addr=addr, at=now, ok=ok))
-        if ok and hasher.check_needs_rehash(row.password_hash):
+        if row is not None and ok and hasher.check_needs_rehash(row.password_hash):
             conn.execute(
                 update(users)
                 .where(users.c.id == row.id)
                 .values(password_hash=hasher.hash(password))
             )
-    if not ok:
+    if not ok or row is None:
         raise AccountError("wrong user name or password")
     return _user(row)
 
@@ -218,7 +218,13 @@ def end_sessions(engine: Engine, user_id: int) -> None:
 
 
 def audit(
-    conn: Connection, user: str, action: str, target: str, detail: dict, *, now: datetime
+    conn: Connection,
+    user: str,
+    action: str,
+    target: str,
+    detail: dict[str, Any],
+    *,
+    now: datetime,
 ) -> None:
     """One line of who changed what. Never put a contact or a password in ``detail``."""
     conn.execute(

@@ -77,9 +77,11 @@ def get(conn: sa.Connection, ticket: str) -> Any:
 
 def history(conn: sa.Connection, ticket: str) -> list[Any]:
     h = complaint_history.c
-    return conn.execute(
-        sa.select(complaint_history).where(h.ticket == ticket).order_by(h.at, h.id)
-    ).all()
+    return list(
+        conn.execute(
+            sa.select(complaint_history).where(h.ticket == ticket).order_by(h.at, h.id)
+        ).all()
+    )
 
 
 def change(engine: sa.Engine, ticket: str, change: Change, *, user: str, now: datetime) -> None:

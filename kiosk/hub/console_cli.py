@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -122,7 +122,16 @@ def report() -> None:
     default=None,
     help="File to write (default: stdout).",
 )
-def report_ikm(hub_dir, db_url, start, end, village, service, fmt, output) -> None:
+def report_ikm(
+    hub_dir: str,
+    db_url: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    village: str,
+    service: str,
+    fmt: str,
+    output: str | None,
+) -> None:
     """The SKM/IKM (PermenPANRB 14/2017) of a period: JSON, CSV, XLSX or PDF."""
     from .console.catalog_source import HubCatalog
     from .console.settings import load
@@ -162,7 +171,7 @@ def report_ikm(hub_dir, db_url, start, end, village, service, fmt, output) -> No
     elif fmt in ("xlsx", "pdf") and sys.stdout.isatty():
         raise click.UsageError(f"{fmt} is binary: give -o FILE or redirect stdout")
     else:
-        click.get_binary_stream("stdout").write(body)
+        click.echo(body, nl=False)  # bytes go to the binary stream
 
 
 @click.command("purge-contacts")

@@ -82,7 +82,9 @@ class Sim:
     def add(self, conn: sa.Connection, kiosk_id: str, kind: str, placed: datetime) -> int:
         """Insert one record row; returns its primary key."""
         result = conn.execute(sa.insert(db.records).values(**self.record(kiosk_id, kind, placed)))
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
     def health(self, kiosk_id: str, placed: datetime, **changes: Any) -> None:
         body = health_body(self.rng, placed, **changes)

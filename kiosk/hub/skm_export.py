@@ -113,9 +113,9 @@ def skm_pdf(report: SkmReport) -> bytes:
     prof = profile_sheet(report)
     _table(pdf, prof.header, [[str(v) for v in row] for row in prof.rows], widths=(50, 90, 40))
     _section(pdf, "Saran dan masukan")
-    for day, village, saran in report.saran or [(None, "", "(tidak ada)")]:
-        prefix = f"{day.isoformat()} {village}: " if day else ""
-        pdf.multi_cell(0, 5, winansi(prefix + saran), new_x="LMARGIN", new_y="NEXT")
+    lines = [f"{day.isoformat()} {village}: {saran}" for day, village, saran in report.saran]
+    for line in lines or ["(tidak ada)"]:
+        pdf.multi_cell(0, 5, winansi(line), new_x="LMARGIN", new_y="NEXT")
     out = io.BytesIO()
     pdf.output(out)
     return out.getvalue()

@@ -52,7 +52,7 @@ class SkmReport:
 
 def _conditions(f: SkmFilter) -> list[Any]:
     s = db.surveys.c
-    where = [s.day.between(f.period.start, f.period.end)]
+    where: list[sa.ColumnElement[bool]] = [s.day.between(f.period.start, f.period.end)]
     if f.village:
         where.append(s.kiosk_id == f.village)
     if f.service:
@@ -62,7 +62,7 @@ def _conditions(f: SkmFilter) -> list[Any]:
 
 def ikm_sums(conn: sa.Connection, f: SkmFilter) -> tuple[int, dict[str, tuple[int, int]]]:
     s = db.surveys.c
-    columns = [sa.func.count()]
+    columns: list[sa.ColumnElement[Any]] = [sa.func.count()]
     for key in UNSUR_KEYS:
         column = s[f"u_{key}"]
         columns += [sa.func.coalesce(sa.func.sum(column), 0), sa.func.count(column)]

@@ -3,6 +3,7 @@ from datetime import date, datetime
 import pytest
 
 from kiosk.hub import complaint_flow as flow
+from kiosk.hub.utc import WIB
 
 
 def test_forward_moves_and_early_close():
@@ -32,13 +33,24 @@ def test_bad_moves_are_refused(current, new, message):
         flow.check_move(current, new)
 
 
-def test_deadline_counts_working_days():
-    friday = datetime(2026, 11, 27, 15, 0)
+def test_deadline_counts_working_days_in_wib():
+    friday = datetime(2026, 11, 27, 15, 0, tzinfo=WIB)
     assert flow.due_date(friday, 5) == date(2026, 12, 4)  # next Friday
     assert flow.due_date(friday, 1) == date(2026, 11, 30)  # Monday
-    assert not flow.is_overdue("diterima", friday, 5, datetime(2026, 12, 4, 23, 0))
-    assert flow.is_overdue("diverifikasi", friday, 5, datetime(2026, 12, 5, 8, 0))
-    assert not flow.is_overdue("selesai", friday, 5, datetime(2027, 1, 1))
+    assert not flow.is_overdue("diterima", friday, 5, datetime(2026, 12, 4, 23, 0, tzinfo=WIB))
+    assert flow.is_overdue("diverifikasi", friday, 5, datetime(2026, 12, 5, 8, 0, tzinfo=WIB))
+    assert not flow.is_overdue("selesai", friday, 5, datetime(2027, 1, 1, tzinfo=WIB))
+    # 20:00 UTC on Thursday is already Friday in Kemlagi
+    late = datetime(2026, 11, 26, 20, 0)  # naive = UTC
+    assert flow.due_date(late, 1) == date(2026, 11, 30)
+
+
+def test_overdue_before_matches_is_overdue():
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=WIB)  # Wednesday
+    cutoff = flow.overdue_before(5, now)
+    assert cutoff == date(2026, 11, 25)
+    assert flow.is_overdue("diterima", datetime(2026, 11, 24, 16, 0, tzinfo=WIB), 5, now)
+    assert not flow.is_overdue("diterima", datetime(2026, 11, 25, 8, 0, tzinfo=WIB), 5, now)
 
 
 def test_contact_expiry():

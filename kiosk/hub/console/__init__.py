@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from flask import Flask
@@ -40,7 +41,16 @@ from .core import (
 from .text import NAV, NAV_ADMIN
 
 # The API other blueprints (the catalog editor, issue 16) build on.
-__all__ = ["audit", "current_user", "init_console", "login_required", "protect", "role_required"]
+NAV_EXTENSION = "pelita_console_nav"
+__all__ = [
+    "add_nav",
+    "audit",
+    "current_user",
+    "init_console",
+    "login_required",
+    "protect",
+    "role_required",
+]
 
 
 def init_console(
@@ -72,5 +82,15 @@ def init_console(
     app.add_template_filter(as_utc, "as_utc")
 
     @app.context_processor
-    def console_globals() -> dict:
-        return {"console_user": current_user, "console_nav": NAV, "console_nav_admin": NAV_ADMIN}
+    def console_globals() -> dict[str, Any]:
+        return {
+            "console_user": current_user,
+            "console_nav": NAV,
+            "console_nav_admin": NAV_ADMIN,
+            "console_extra_nav": app.extensions.get(NAV_EXTENSION, []),
+        }
+
+
+def add_nav(app: Flask, endpoint: str, label: str) -> None:
+    """Another blueprint's page in the console's menu (the editor: 'Katalog')."""
+    app.extensions.setdefault(NAV_EXTENSION, []).append((endpoint, label))

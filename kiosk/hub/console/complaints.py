@@ -10,7 +10,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ...errors import KioskError
 from .. import complaint_store as store
 from ..complaint_flow import STATUSES, allowed_next, is_overdue
-from ..utc import as_utc
 from . import publish, settings, text
 from .core import audit, bp, current_user, engine, now, role_required
 
@@ -31,9 +30,7 @@ def complaints() -> str:
     with engine().connect() as conn:
         rows = store.inbox(conn, now=current, deadline_days=deadline, show=show, page=page)
         counts = store.counts_by_state(conn, now=current, deadline_days=deadline)
-    overdue = {
-        r.ticket for r in rows if is_overdue(r.status, as_utc(r.received_at), deadline, current)
-    }
+    overdue = {r.ticket for r in rows if is_overdue(r.status, r.received_at, deadline, current)}
     return render_template(
         "console/complaints.html",
         rows=rows,
@@ -65,7 +62,7 @@ def complaint(ticket: str) -> str:
         deadline=deadline,
         due=store.due(row, deadline),
         next_statuses=allowed_next(row.status),
-        overdue=is_overdue(row.status, as_utc(row.received_at), deadline, now()),
+        overdue=is_overdue(row.status, row.received_at, deadline, now()),
         show_contact=user is not None and user.handles_complaints,
     )
 

@@ -76,9 +76,9 @@ def now() -> datetime:
 def current_user() -> accounts.User | None:
     if "user" not in g:
         g.user = None
-        ident = session.get("uid"), session.get("sv")
-        if all(isinstance(v, int) for v in ident):
-            g.user = accounts.get_user(engine(), *ident)
+        uid, version = session.get("uid"), session.get("sv")
+        if isinstance(uid, int) and isinstance(version, int):
+            g.user = accounts.get_user(engine(), uid, version)
     return cast("accounts.User | None", g.user)
 
 
@@ -131,7 +131,7 @@ def login_required(view: F) -> F:
     return cast(F, wrapped)
 
 
-def audit(action: str, target: str, detail: dict | None = None) -> None:
+def audit(action: str, target: str, detail: dict[str, Any] | None = None) -> None:
     """Record who (the logged-in user) changed what, in its own transaction."""
     user = current_user()
     with engine().begin() as conn:

@@ -59,6 +59,12 @@ def skm() -> Any:
     )
 
 
+def back() -> str:
+    """The SKM page with the same filters (the form posts to a URL that carries them)."""
+    query = request.query_string.decode("ascii", "replace")
+    return url_for("console.skm") + (f"?{query}" if query else "")
+
+
 @bp.route("/skm/pengguna-layanan", methods=["POST"])
 @role_required("admin", "petugas")
 def skm_service_users() -> Any:
@@ -71,7 +77,7 @@ def skm_service_users() -> Any:
             raise ValueError(users)
     except ValueError:
         flash(text.MSG["bad_number"])
-        return redirect(url_for("console.skm", **request.args), 303)
+        return redirect(back(), 303)
     u = service_users.c
     with engine().begin() as conn:
         conn.execute(
@@ -93,4 +99,4 @@ def skm_service_users() -> Any:
         "skm.service_users", f"{f.period.start}/{f.period.end}/{f.village or '*'}", {"users": users}
     )
     flash(text.MSG["saved"])
-    return redirect(url_for("console.skm", **request.args), 303)
+    return redirect(back(), 303)
