@@ -23,12 +23,11 @@ from pathlib import Path
 
 from flask import Flask
 
-EXTRA_NAV = (("katalog.index", "Katalog"),)
-
 
 def init_editor(app: Flask, *, hub_dir: Path, catalog_dir: Path, preview_village: str = "") -> None:
     """Mount the editor at /katalog/ on the hub app (after the console)."""
     from ...indonesian import format_date
+    from ..console import add_nav
     from . import places_views, preview_views, publish_views, views  # noqa: F401  (routes)
     from .source import CatalogSource
     from .state import EXTENSION, EditorState, bp
@@ -38,7 +37,4 @@ def init_editor(app: Flask, *, hub_dir: Path, catalog_dir: Path, preview_village
     app.register_blueprint(bp, url_prefix="/katalog")
     app.add_template_filter(when_wib, "waktu_wib")
     app.add_template_filter(format_date, "tanggal_id")
-
-    @app.context_processor
-    def editor_nav() -> dict[str, object]:
-        return {"console_extra_nav": EXTRA_NAV}
+    add_nav(app, "katalog.index", "Katalog")

@@ -27,8 +27,9 @@ from kiosk.hub.editor.history import History
 from kiosk.hub.repo import Hub
 from kiosk.web import create_app
 
-from ...conftest import LiveServer, require_tool
+from ...conftest import LiveServer
 from ...sync.hubserver import HubServer
+from ..browser import start_chromium
 from ..console_helpers import FAST, PASSWORD, add_users
 
 PASSPHRASE = "bambu runcing 1945"
@@ -36,17 +37,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.parametrize("hub_db", ["sqlite"], in
 
 
 @pytest.fixture
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = require_tool("chromium")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=id"):
-        options.add_argument(arg)
-    options.add_argument("--window-size=1200,1000")
-    driver = webdriver.Chrome(options=options, service=Service(require_tool("chromedriver")))
-    driver.implicitly_wait(0)
+def browser(tmp_path):
+    driver = start_chromium(tmp_path / "unduhan", width=1200, height=1000)
     try:
         yield driver
     finally:
