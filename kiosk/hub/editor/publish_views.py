@@ -8,13 +8,20 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ...errors import CatalogInvalid
 from ..console.core import audit, current_user, now, role_required
-from ..keys import KeyLocked
+from ..keys import KeyLocked, key_is_encrypted
+from ..repo import KEY_FILES
 from . import text as T
 from .diff import catalog_changes
 from .history import Release
 from .problems import field_errors
 from .publish import publish, roll_back
 from .state import bp, draft, editor, last_release, published_catalog
+
+
+def _key_protected() -> bool:
+    """The console publishes only with a passphrase-protected content key: a key anyone
+    with the hub's disk could use is refused (``kiosk hub encrypt-key`` protects it)."""
+    return key_is_encrypted(editor().hub_dir / KEY_FILES["targets"])
 
 
 def _who() -> str:
@@ -46,6 +53,7 @@ def publish_page() -> Any:
         changes=changes,
         confirmed_changed=confirmed_changed,
         release=last_release(),
+        key_protected=_key_protected(),
     )
 
 
@@ -62,6 +70,9 @@ def _publish_failed(exc: Exception) -> Any:
 @bp.route("/terbitkan", methods=["POST"])
 @role_required("admin")
 def publish_draft() -> Any:
+    if not _key_protected():
+        flash(T.KEY_NOT_PROTECTED)
+        return redirect(url_for("katalog.publish_page"), 303)
     current = draft()
     latest = last_release()
     if latest and current.catalog and not catalog_changes(latest.catalog(), current.catalog):
@@ -96,6 +107,9 @@ def history() -> Any:
 @bp.route("/riwayat/<int:version>/kembalikan", methods=["POST"])
 @role_required("admin")
 def rollback(version: int) -> Any:
+    if not _key_protected():
+        flash(T.KEY_NOT_PROTECTED)
+        return redirect(url_for("katalog.history"), 303)
     try:
         release = roll_back(
             str(editor().hub_dir),

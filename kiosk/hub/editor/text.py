@@ -109,6 +109,10 @@ BAD_NEW_ID = (
     "Kode «{value}» tidak bisa dipakai: gunakan huruf kecil, angka dan tanda -, "
     "dan jangan kode yang sudah ada."
 )
+KEY_NOT_PROTECTED = (
+    "Kunci penerbitan di komputer hub belum dilindungi kata sandi, jadi konsol tidak "
+    "menerbitkan. Minta teknisi menjalankan: kiosk hub encrypt-key --hub <folder hub>."
+)
 NOTHING_CHANGED = "Tidak ada perubahan sejak versi {version}; tidak ada yang diterbitkan."
 
 

@@ -256,3 +256,15 @@ def test_pimpinan_reads_but_does_not_change(app, catalog_copy):
     assert client.post("/katalog/kantor", data={"csrf_token": token}).status_code == 403
     assert client.post("/katalog/desa", data={"csrf_token": token}).status_code == 403
     assert (catalog_copy / "services/kia.yaml").read_bytes() == before
+
+
+def test_the_console_does_not_publish_with_an_unprotected_key(make_hub_app, tmp_path, catalog_copy):
+    hub_dir = tmp_path / "open-hub"
+    Hub(hub_dir).init(root_keys=1, root_threshold=1)
+    app = make_hub_app(hub_dir, CATALOG_DIR=str(catalog_copy), **CONFIG)
+    add_users(app.extensions["hub_db"])
+    admin = client_as(app, "ani")
+    page = admin.get("/katalog/terbitkan").get_data(as_text=True)
+    assert "belum dilindungi kata sandi" in page and 'name="passphrase"' not in page
+    admin.post("/katalog/terbitkan", data={"csrf_token": csrf_of(page), "passphrase": ""})
+    assert Hub(hub_dir).last_release_version() == 0
