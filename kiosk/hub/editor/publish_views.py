@@ -90,18 +90,23 @@ def publish_draft() -> Any:
     return redirect(url_for("katalog.history"), 303)
 
 
-def _with_changes(releases: list[Release]) -> list[tuple[Release, list[Any]]]:
-    """Each release with what changed from the one before it (oldest: everything new)."""
-    out = []
+HISTORY_SHOWN = 20  # releases on the history page, newest first
+
+
+def _with_changes(releases: list[Release]) -> list[tuple[Release, list[Any] | None]]:
+    """Each release with what changed from the one before it; None for the oldest one
+    read (its predecessor is not on the page, or there is none)."""
+    out: list[tuple[Release, list[Any] | None]] = []
     for i, release in enumerate(releases):
         before = releases[i + 1].catalog() if i + 1 < len(releases) else None
-        out.append((release, catalog_changes(before, release.catalog()) if before else []))
+        out.append((release, catalog_changes(before, release.catalog()) if before else None))
     return out
 
 
 @bp.route("/riwayat")
 def history() -> Any:
-    return render_template("editor/history.html", releases=_with_changes(editor().history.all()))
+    shown = _with_changes(editor().history.all(newest=HISTORY_SHOWN + 1))[:HISTORY_SHOWN]
+    return render_template("editor/history.html", releases=shown)
 
 
 @bp.route("/riwayat/<int:version>/kembalikan", methods=["POST"])
