@@ -28,11 +28,16 @@ def create_hub_app(
     *,
     db_url: str | None = None,
     test_config: dict[str, Any] | None = None,
+    secure_cookies: bool = False,
+    catalog_dir: str | os.PathLike[str] | None = None,
 ) -> Flask:
-    """The hub app for ``hub_dir``; ``db_url`` defaults to ``<hub>/hub.sqlite3``."""
+    """The hub app for ``hub_dir``; ``db_url`` defaults to ``<hub>/hub.sqlite3``, the
+    editor's ``catalog_dir`` (the YAML sources) to ``<hub>/catalog``."""
     hub = Path(hub_dir)
     app = Flask("kiosk.hub")
     app.config.update(
+        CONSOLE_SECURE_COOKIES=secure_cookies,  # the console's cookie only over HTTPS
+        CATALOG_DIR=str(catalog_dir or hub / "catalog"),  # the editor's YAML sources
         HUB_DIR=str(hub),
         DB_URL=db_url or db.default_url(hub),
         MAX_CONTENT_LENGTH=MAX_BODY,
@@ -65,7 +70,7 @@ def create_hub_app(
     init_editor(
         app,
         hub_dir=hub,
-        catalog_dir=Path(app.config.get("CATALOG_DIR") or hub / "catalog"),
+        catalog_dir=Path(app.config["CATALOG_DIR"]),
         preview_village=app.config.get("PREVIEW_VILLAGE", ""),
     )
     return app

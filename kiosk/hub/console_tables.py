@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from .db import health, metadata
+from .db import UNSUR, health, metadata, surveys
 
 _Time = DateTime(timezone=True)
 
@@ -113,3 +113,26 @@ rollup_state = Table(
 
 # The fleet page reads each kiosk's newest health row: one index seek per kiosk.
 Index("ix_health_kiosk_id_id", health.c.kiosk_id, health.c.id)
+
+# The SKM report reads only these columns: SQLite answers it from the index alone (a
+# year of surveys in one sequential read, no row lookups). docs/performance.md
+Index(
+    "ix_surveys_report",
+    surveys.c.day,
+    surveys.c.kiosk_id,
+    surveys.c.service_id,
+    *(surveys.c[f"u_{name}"] for name in UNSUR),
+    surveys.c.jenis_kelamin,
+    surveys.c.usia,
+    surveys.c.pendidikan,
+    surveys.c.pekerjaan,
+)
+
+# The saran list: only the surveys with a text (most have none), newest first.
+Index(
+    "ix_surveys_saran",
+    surveys.c.day,
+    surveys.c.id,
+    sqlite_where=surveys.c.saran.is_not(None),
+    postgresql_where=surveys.c.saran.is_not(None),
+)

@@ -16,6 +16,8 @@ from .console import text
 from .exports import Sheet, small, to_csv, to_xlsx
 from .skm_report import PROFILE_FIELDS, SkmReport
 
+PDF_SARAN = 200  # newest first; the XLSX has them all
+
 
 def summary_lines(report: SkmReport) -> list[str]:
     r = report.result
@@ -100,7 +102,7 @@ def skm_pdf(report: SkmReport) -> bytes:
     )
     pdf.set_font("helvetica", size=10)
     for line in summary_lines(report):
-        pdf.multi_cell(0, 5, winansi(line), new_x="LMARGIN", new_y="NEXT")
+        _line(pdf, winansi(line))
     pdf.ln(3)
     sheet = unsur_sheet(report)
     _table(
@@ -113,12 +115,23 @@ def skm_pdf(report: SkmReport) -> bytes:
     prof = profile_sheet(report)
     _table(pdf, prof.header, [[str(v) for v in row] for row in prof.rows], widths=(50, 90, 40))
     _section(pdf, "Saran dan masukan")
-    lines = [f"{day.isoformat()} {village}: {saran}" for day, village, saran in report.saran]
+    shown = report.saran[:PDF_SARAN]
+    lines = [f"{day.isoformat()} {village}: {saran}" for day, village, saran in shown]
+    if len(report.saran) > PDF_SARAN:
+        lines.append(f"... dan {len(report.saran) - PDF_SARAN} saran lain (lihat XLSX).")
     for line in lines or ["(tidak ada)"]:
-        pdf.multi_cell(0, 5, winansi(line), new_x="LMARGIN", new_y="NEXT")
+        _line(pdf, winansi(line))
     out = io.BytesIO()
     pdf.output(out)
     return out.getvalue()
+
+
+def _line(pdf: Any, line: str) -> None:
+    """One paragraph; a line that fits skips fpdf2's (slow) line breaker."""
+    if pdf.get_string_width(line) < pdf.epw - 1:
+        pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    else:
+        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
 
 
 def _cell(value: Any) -> str:

@@ -7,6 +7,7 @@ drop out); :mod:`kiosk.hub.ikm` does the arithmetic.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,6 +20,7 @@ from .ikm import UNSUR_KEYS, IkmResult, ordered_unsur, result_from_sums
 from .periods import Period
 
 PROFILE_FIELDS = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")
+Profile = dict[str, list[tuple[str | None, int]]]
 MAX_SARAN = 500
 
 
@@ -36,7 +38,7 @@ class SkmReport:
     numbering: str
     village_name: str
     service_name: str
-    profile: dict[str, list[tuple[str | None, int]]] = field(default_factory=dict)
+    profile: Profile = field(default_factory=dict)
     saran: list[tuple[date, str, str]] = field(default_factory=list)  # day, village, text
 
     def unsur_rows(self) -> list[tuple[str, str, int, float | None, float | None]]:
@@ -71,16 +73,22 @@ def ikm_sums(conn: sa.Connection, f: SkmFilter) -> tuple[int, dict[str, tuple[in
     return int(row[0]), sums
 
 
-def profile(conn: sa.Connection, f: SkmFilter) -> dict[str, list[tuple[str | None, int]]]:
+def profile(conn: sa.Connection, f: SkmFilter) -> Profile:
+    """The respondents' profile: one GROUP BY over the four fields, tallied here (one
+    index-only read of ix_surveys_report instead of one per field)."""
     s = db.surveys.c
-    found = {}
-    for name in PROFILE_FIELDS:
-        column = s[name]
-        rows = conn.execute(
-            sa.select(column, sa.func.count()).where(*_conditions(f)).group_by(column)
-        )
-        found[name] = sorted(((v, int(n)) for v, n in rows), key=lambda p: (-p[1], p[0] or ""))
-    return found
+    fields = [s[name] for name in PROFILE_FIELDS]
+    tallies: list[dict[str | None, int]] = [defaultdict(int) for _ in PROFILE_FIELDS]
+    rows = conn.execute(
+        sa.select(*fields, sa.func.count()).where(*_conditions(f)).group_by(*fields)
+    )
+    for *values, n in rows:
+        for tally, value in zip(tallies, values, strict=True):
+            tally[value] += int(n)
+    return {
+        name: sorted(tally.items(), key=lambda p: (-p[1], p[0] or ""))
+        for name, tally in zip(PROFILE_FIELDS, tallies, strict=True)
+    }
 
 
 def saran(conn: sa.Connection, f: SkmFilter) -> list[tuple[date, str, str]]:

@@ -119,3 +119,15 @@ def test_user_names_roles_and_passwords_are_checked(hub_db):
     accounts.add_user(hub_db.engine, "dewi", "petugas", PASSWORD, now=NOW, hasher=FAST)
     with pytest.raises(accounts.AccountError, match="exists already"):
         accounts.add_user(hub_db.engine, "dewi", "admin", PASSWORD, now=NOW, hasher=FAST)
+
+
+def test_console_settings_are_documented():
+    import re
+
+    from kiosk.hub.console.settings import SETTINGS
+
+    from ..conftest import REPO
+
+    doc = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
+    documented = dict(re.findall(r"^\| \*\*([a-z_]+)\*\* \| (.*?) \|", doc, flags=re.M))
+    assert documented == {s.name: str(s.default) for s in SETTINGS}

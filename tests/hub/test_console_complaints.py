@@ -147,3 +147,21 @@ def test_counts_by_state(app):
     with app.extensions["hub_db"].connect() as conn:
         counts = complaint_store.counts_by_state(conn, now=NOW, deadline_days=5)
     assert counts == {"terbuka": 3, "terlambat": 1, "baru": 2}
+
+
+def test_hub_maintenance_purges_at_start_and_again_a_day_later(app):
+    from kiosk.hub.console.maintenance import Maintenance
+
+    engine = app.extensions["hub_db"]
+    clock = [NOW]
+    jobs = Maintenance(engine, now=lambda: clock[0], tick=3600)
+    jobs.start()  # at start: DONE-0004 was closed 29 days ago, kept 30 days
+    try:
+        with engine.connect() as conn:
+            assert complaint_store.get(conn, "DONE-0004").contact_phone == "0813"
+        clock[0] = NOW + timedelta(days=1, minutes=1)
+        jobs.run_due()  # what the thread does every tick
+        with engine.connect() as conn:
+            assert complaint_store.get(conn, "DONE-0004").contact_phone is None
+    finally:
+        jobs.stop()
