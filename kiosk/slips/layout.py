@@ -209,6 +209,7 @@ def service_slip(
     b.para(T.CHECKED.format(date=format_date(service.review.checked)))
     if not service.review.confirmed:
         b.para(T.NOT_CONFIRMED)
+    b.para(T.SURVEY.format(url=f"{config.portal_url}survei"))
     b.rule()
     _links(
         b, catalog, config, service_url(config, service.id), public_service_url(config, service.id)
@@ -251,6 +252,24 @@ def index_slip(catalog: Catalog, config: Config, paper_width: int | None = None)
     public = f"{config.public_url.rstrip('/')}/" if config.public_url else None
     _links(b, catalog, config, config.portal_url, public)
     return Slip("index", width, tuple(b.items))
+
+
+def ticket_slip(
+    catalog: Catalog, ticket: str, config: Config, paper_width: int | None = None
+) -> Slip:
+    """A complaint's ticket code, big, and where to look up the answer (nothing else)."""
+    width = paper_width or config.paper_width
+    b = _Builder(COLUMNS[width])
+    _header(b, catalog, config)
+    b.para(T.TICKET_TITLE, bold=True)
+    b.para(ticket, bold=True, tall=True, center=True)
+    b.blank()
+    ssid = config.ssid_for(catalog.kiosk_village(config.village).name)
+    b.para(T.TICKET_HINT.format(ssid=ssid))
+    url = f"{config.portal_url}pengaduan/{ticket}"
+    b.qr(url)
+    b.para(url, center=True)
+    return Slip("ticket", width, tuple(b.items))
 
 
 def preview(slip: Slip) -> str:

@@ -23,3 +23,7 @@ TICK_HINT = "Centang [v] yang sudah siap."
 
 INDEX_TITLE = "Daftar layanan"
 INDEX_HINT = "Sebut nomornya ke petugas desa, atau buka daftar lengkap di HP:"
+
+SURVEY = "Sudah dilayani? Isi survei kepuasan di HP: {url}"
+TICKET_TITLE = "Kode pengaduan"
+TICKET_HINT = "Simpan kertas ini. Jawaban kecamatan bisa dicek di HP (Wi-Fi {ssid}):"
