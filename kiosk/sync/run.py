@@ -18,6 +18,7 @@ from ..config import Config
 from ..errors import SyncBusy, SyncError
 from ..fsutil import atomic_write_bytes
 from ..status import read_status, write_status
+from ..voice.statuses import update_statuses
 from .activate import Activator
 from .client import HubClient, default_fetcher, explain, hub_base
 from .clock import TimeFloor
@@ -110,6 +111,7 @@ def _locked_sync(config, source, folder, fetcher, writer, health_check, checkpoi
             (checkpoint or (lambda name: None))("sync:staged")
             activator.install(data, offer.version, offer.sha256)
             changed = True
+        statuses = update_statuses(client, config, staging)
     except Exception as exc:  # the edge: every failure becomes a plain reason
         if not isinstance(exc, SyncError):
             log.debug("sync failed", exc_info=True)
@@ -125,7 +127,7 @@ def _locked_sync(config, source, folder, fetcher, writer, health_check, checkpoi
         f"Catalog updated to version {version} from {source}."
         if changed
         else f"Catalog is up to date (version {version}); checked {source}."
-    )
+    ) + f" {statuses[0].upper()}{statuses[1:]}."
     _status(config, summary, True, started, version, "", source, clock_note, success=True)
     return SyncResult(True, changed, version, summary, "", fetcher)
 

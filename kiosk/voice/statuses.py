@@ -92,3 +92,29 @@ class StatusStore:
                     self._tickets = {}
                 self._stamp = stamp
             return self._tickets.get(ticket_key(ticket))
+
+
+def update_statuses(client, config: Config, staging: Path) -> str:
+    """During ``kiosk sync``, after the catalog: fetch the signed status file if it
+    changed, let TUF verify it, keep it. Never raises: a refused or broken status file
+    leaves the last good one in place and says why (also in ``kiosk status``)."""
+    from ..status import write_status
+    from ..sync.client import explain
+
+    try:
+        info = client.target_info(TARGET_NAME)
+        if info is None:
+            note, ok = "no complaint statuses published by the hub yet", True
+        elif info.hashes.get("sha256") == installed_sha256(config):
+            note, ok = "complaint statuses up to date", True
+        else:
+            staging.mkdir(parents=True, exist_ok=True)
+            count = install(config, client.download_target(info, staging / "statuses.part"))
+            note, ok = f"complaint statuses updated ({count} tickets)", True
+    except Exception as exc:  # noqa: BLE001 - the edge: every failure in plain words
+        note, ok = f"complaint statuses refused, keeping the last good ones: {explain(exc)}", False
+    try:
+        write_status(config, "complaints", note, ok)
+    except OSError:
+        pass
+    return note
