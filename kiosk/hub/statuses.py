@@ -113,11 +113,16 @@ def publish_statuses(hub: Hub, entries: Iterable[TicketStatus]) -> Published:
         target_path = hub.targets_dir / f"{sha}.{TARGET_NAME}"
         atomic_write_bytes(target_path, data)  # 1. the file itself
         versions = hub._versions(ROLE)
-        role = hub._latest(ROLE).signed if versions else Targets(version=0)
-        role.version += 1
+        if versions:
+            role = hub._latest(ROLE).signed
+            role.version += 1
+        else:
+            role = Targets(version=1)
         role.expires = now + ROLE_EXPIRY
         role.targets = {TARGET_NAME: info}
-        role_bytes = hub._sign_write(Metadata(role), load_signer(key_path))  # 2.
+        role_md = Metadata(role)
+        role_md.sign(load_signer(key_path))  # 2. (named by role: its type is "targets")
+        role_bytes = hub._write(hub.metadata_dir / f"{role.version}.{ROLE}.json", role_md)
         signers = hub._signers("snapshot", "timestamp")
         snapshot = hub._latest("snapshot").signed
         snapshot.version += 1

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from ..catalog.search import normalize
-from ..reports import clockstate
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +66,14 @@ class DemandCounter:
         self,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
-        mono: Callable[[], float] = clockstate.mono,
-        boot_id: Callable[[], str] = clockstate.boot_id,
+        mono: Callable[[], float] | None = None,
+        boot_id: Callable[[], str] | None = None,
     ):
         self.now = now
-        self.mono = mono
-        self.boot_id = boot_id
+        from ..reports import clockstate  # the stamps every record of this boot shares
+
+        self.mono = mono or clockstate.mono
+        self.boot_id = boot_id or clockstate.boot_id
         self._buckets: dict[str, _Bucket] = {}
         self._lock = threading.Lock()
 

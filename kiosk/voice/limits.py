@@ -20,10 +20,9 @@ from datetime import date
 
 
 class DailyQuota:
-    MAX_KEYS = 20_000  # ~2 MB; beyond that (an attack) new keys are refused until tomorrow
-
-    def __init__(self, limit: int, today: Callable[[], date] = date.today):
+    def __init__(self, limit: int, today: Callable[[], date] = date.today, max_keys: int = 20_000):
         self.limit = limit
+        self.max_keys = max_keys  # ~2 MB; beyond (an attack) new keys wait for tomorrow
         self.today = today
         self._day: date | None = None
         self._used: dict[Hashable, int] = {}
@@ -39,7 +38,7 @@ class DailyQuota:
         with self._lock:
             self._roll()
             used = self._used.get(key, 0)
-            if used >= self.limit or (not used and len(self._used) >= self.MAX_KEYS):
+            if used >= self.limit or (not used and len(self._used) >= self.max_keys):
                 return False
             self._used[key] = used + 1
             return True
