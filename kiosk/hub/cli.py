@@ -114,3 +114,41 @@ def hub_status(hub_dir):
         )
         if s.warning:
             click.echo(f"!!! {s.warning}")
+
+
+# ---------------------------------------------------------------- reports (issue 13)
+
+db_option = click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help="Database URL (default: sqlite:///HUB/hub.sqlite3; or postgresql://user@host/db).",
+)
+
+
+@hub.command("serve")
+@hub_option
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8090, show_default=True, help="Port.")
+@click.option("--threads", default=4, show_default=True, help="Worker threads.")
+def hub_serve(hub_dir, db_url, host, port, threads):
+    """Serve the kiosks' report endpoint (and the console) with waitress."""
+    from waitress import serve
+
+    from .app import MAX_BODY, create_hub_app
+
+    try:
+        app = create_hub_app(hub_dir, db_url=db_url)
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Pelita hub serving http://{host}:{port}/ (database {app.config['DB_URL']})")
+    serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="pelita-hub",
+        max_request_body_size=MAX_BODY,
+        channel_timeout=30,  # a kiosk that stops sending mid-body is dropped
+    )
