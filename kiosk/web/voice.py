@@ -15,7 +15,7 @@ import time
 
 from flask import Blueprint, Response, current_app, redirect, request
 
-from ..errors import KioskError
+from ..errors import HubKeyMissing, KioskError
 from ..printer.spool import SPOOL_LIMIT, Job, Spool
 from ..voice import forms
 from ..voice.limits import DailyQuota, HourlyBudget
@@ -36,7 +36,7 @@ PER_PHONE_PER_DAY = {"survey": 1, "feedback": 1, "complaint": 3}
 PER_KIOSK_PER_HOUR = {"survey": 120, "feedback": 300, "complaint": 30}
 LOOKUPS_PER_MINUTE = 20  # /pengaduan/<kode> per phone
 PRIORITY = {"complaint": True}
-OK, AGAIN, BUSY, FULL = "ok", "again", "busy", "full"
+OK, AGAIN, BUSY, FULL, UNREADY = "ok", "again", "busy", "full", "unready"
 
 
 class Voice:
@@ -62,8 +62,6 @@ class Voice:
 
     def submit(self, kind: str, key: tuple, body: dict) -> str:
         """Append one answer if this phone and the kiosk still may; say how it went."""
-        from ..outbox import OutboxFull
-
         quota, budget = self.quotas[kind], self.budgets[kind]
         if not quota.reserve(key):
             return AGAIN
@@ -72,11 +70,11 @@ class Voice:
             return BUSY
         try:
             self.outbox.append(kind, body, priority=PRIORITY.get(kind, False))
-        except (OutboxFull, OSError, KioskError) as exc:
+        except (OSError, KioskError) as exc:
             quota.release(key)
             budget.give_back()
             log.error("cannot keep a %s record: %s", kind, exc)
-            return FULL
+            return UNREADY if isinstance(exc, HubKeyMissing) else FULL
         return OK
 
 
@@ -107,7 +105,7 @@ def _send(site, template: str, status: int = 200, **context) -> Response:
     return Response(body, status=code, headers=headers)
 
 
-STATUS_OF = {OK: 200, AGAIN: 429, BUSY: 429, FULL: 503}
+STATUS_OF = {OK: 200, AGAIN: 429, BUSY: 429, FULL: 503, UNREADY: 503}
 
 
 def _refused(site, form: str):
@@ -121,6 +119,12 @@ def _refused(site, form: str):
     if reason is None:
         return None
     return _send(site, "terima_kasih.html", 403, form=form, outcome=reason)
+
+
+@voice.app_errorhandler(413)
+def too_large(_error):
+    """A post over MAX_FORM_BYTES: refused before any field is read."""
+    return _send(_site(), "terima_kasih.html", 413, form="", outcome="too-large")
 
 
 @voice.post("/layanan/<service_id>/sesuai")
@@ -189,7 +193,7 @@ def complaint_lookup():
     ticket = parse_ticket(request.args.get("kode", "")[:40])
     if ticket is None:
         site = _site()
-        return _send(site, "pengaduan_status.html", 404, ticket=None, status=None, printed=None)
+        return _send(site, "pengaduan_status.html", 404, ticket=None, found=None, printed=None)
     return redirect(f"/pengaduan/{ticket}", code=303)
 
 
@@ -200,14 +204,14 @@ def complaint_status(code: str):
         return _send(site, "terima_kasih.html", 429, form="cek", outcome=BUSY)
     ticket = parse_ticket(code[:40])
     if ticket is None:
-        return _send(site, "pengaduan_status.html", 404, ticket=None, status=None, printed=None)
+        return _send(site, "pengaduan_status.html", 404, ticket=None, found=None, printed=None)
     if ticket != code:
         return redirect(f"/pengaduan/{ticket}", code=301)
     return _send(
         site,
         "pengaduan_status.html",
         ticket=ticket,
-        status=_voice().statuses.lookup(ticket),
+        found=_voice().statuses.lookup(ticket),
         new=request.args.get("baru") == "1",
         printed=None,
     )
@@ -218,7 +222,7 @@ def complaint_print(code: str):
     site = _site()
     ticket = parse_ticket(code[:40])
     if ticket is None:
-        return _send(site, "pengaduan_status.html", 404, ticket=None, status=None, printed=None)
+        return _send(site, "pengaduan_status.html", 404, ticket=None, found=None, printed=None)
     refused = _refused(site, "tiket")
     if refused is not None:
         return refused
@@ -228,7 +232,7 @@ def complaint_print(code: str):
         "pengaduan_status.html",
         200 if printed == "taken" else 503,
         ticket=ticket,
-        status=_voice().statuses.lookup(ticket),
+        found=_voice().statuses.lookup(ticket),
         new=True,
         printed=printed,
     )

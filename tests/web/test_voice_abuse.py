@@ -5,8 +5,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from kiosk.outbox import Outbox
 
+from kiosk.outbox import Outbox
 from kiosk.voice import skm
 from kiosk.web.voice import AGAIN, BUSY, OK, PER_KIOSK_PER_HOUR, Voice
 from tests.reports.keys import new_hub_keys

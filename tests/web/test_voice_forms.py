@@ -6,10 +6,10 @@ import secrets
 
 import html5lib
 import pytest
-from kiosk.outbox import Outbox, OutboxFull, unpack
-from kiosk.records import SURVEY_UNSUR
 from nacl.public import SealedBox
 
+from kiosk.outbox import Outbox, OutboxFull, unpack
+from kiosk.records import SURVEY_UNSUR
 from kiosk.voice import skm
 from kiosk.voice.ticket import parse_ticket
 from tests.reports.keys import new_hub_keys
@@ -189,7 +189,7 @@ def test_a_post_without_the_token_is_refused(phone, outbox):
 def test_oversized_post_is_refused_before_parsing(phone, outbox):
     fields = phone.form("/pengaduan", "/pengaduan")
     answer = phone.post("/pengaduan", {**fields, "kategori": "lainnya", "isi": "a" * 40_000})
-    assert answer.status == 413
+    assert answer.status == 413 and "Isian terlalu panjang" in answer.html
     assert outbox.pending() == []
 
 
@@ -200,9 +200,10 @@ def test_a_full_outbox_refuses_a_complaint_plainly(tmp_path, hub_keys, config):
 
     small = config.replace(outbox_max_kb=2)
     keep = Outbox.for_config(small)
-    with pytest.raises(OutboxFull):
-        for _ in range(100):
-            keep.append("survey", _survey_body())
+    for size in (250, 20, 0):  # fill every gap, down to the smallest survey
+        with pytest.raises(OutboxFull):
+            for _ in range(200):
+                keep.append("survey", _survey_body(size))
     before = keep.stats()
     server = LiveServer(create_app(small))
     try:
@@ -220,11 +221,20 @@ def test_a_full_outbox_refuses_a_complaint_plainly(tmp_path, hub_keys, config):
     assert keep.stats() == before
 
 
-def _survey_body() -> dict:
+def _survey_body(size: int) -> dict:
     return {
         "service": None,
         "when": "hari-ini",
         "answers": {key: 4 for key in skm.ELEMENTS},
         "respondent": {"jenis_kelamin": None, "usia": None, "pendidikan": None, "pekerjaan": None},
-        "saran": secrets.token_hex(250),  # incompressible, like real text after sealing
+        "saran": secrets.token_hex(size) or None,  # incompressible
     }
+
+
+def test_a_kiosk_that_never_synced_keeps_no_resident_record(live_server, config):
+    phone = Phone(live_server.url)  # no hub key given: nothing can be sealed
+    fields = phone.form("/survei", "/survei")
+    answer = phone.post("/survei", {**fields, **SURVEY})
+    assert answer.status == 503 and "belum pernah tersambung ke kecamatan" in answer.html
+    assert Outbox.for_config(config).pending() == []
+    assert b"minggu-ini" not in disk_bytes(config)
