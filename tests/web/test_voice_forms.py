@@ -238,3 +238,31 @@ def test_a_kiosk_that_never_synced_keeps_no_resident_record(live_server, config)
     assert answer.status == 503 and "belum pernah tersambung ke kecamatan" in answer.html
     assert Outbox.for_config(config).pending() == []
     assert b"minggu-ini" not in disk_bytes(config)
+
+
+def test_the_ticket_prints_at_the_hall(phone, config, bundled_catalog):
+    from kiosk.printer.backends import DummyBackend
+    from kiosk.printer.spool import Spool
+    from kiosk.printer.worker import PrintWorker
+    from kiosk.status import write_status
+    from tests.escpos_decode import decode
+
+    fields = phone.form("/pengaduan", "/pengaduan")
+    answer = phone.post("/pengaduan", {**fields, "kategori": "kios_rusak", "isi": "Printer macet."})
+    ticket = answer.url.rsplit("/", 1)[1].split("?")[0]
+    print_fields = phone.form(f"/pengaduan/{ticket}?baru=1", f"/pengaduan/{ticket}/cetak")
+    off = phone.post(f"/pengaduan/{ticket}/cetak", print_fields)
+    assert off.status == 503 and "Printer balai desa sedang tidak bisa dipakai" in off.html
+    write_status(config, "printer", "Printer ready", True, state="ready")
+    taken = phone.post(f"/pengaduan/{ticket}/cetak", print_fields)
+    assert taken.status == 200 and "Kode sedang dicetak" in taken.html
+    spool = Spool(config.state_path / "spool")
+    [path] = spool.pending()
+    assert spool.load(path).ticket == ticket
+    printer = DummyBackend()
+    assert PrintWorker(config, printer, lambda: bundled_catalog, spool).step(wait=0)
+    decoded = decode(printer.jobs[0])
+    texts = [line.text for line in decoded.lines]
+    assert ticket in texts and "Kode pengaduan" in texts
+    assert decoded.qr_payloads() == [f"http://127.0.0.1:8080/pengaduan/{ticket}"]
+    assert not any("Printer macet" in t for t in texts)  # the slip carries the code only
