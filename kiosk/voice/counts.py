@@ -19,8 +19,12 @@ import re
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from ..catalog.search import normalize
+
+if TYPE_CHECKING:
+    from ..outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +54,7 @@ class _Bucket:
     def empty(self) -> bool:
         return not (self.services or self.no_hit or self.phones)
 
-    def body(self, hour: str, boot_id: str) -> dict:
+    def body(self, hour: str, boot_id: str) -> dict[str, Any]:
         return {
             "hour": hour,
             "mono_start": self.mono_start,
@@ -109,7 +113,7 @@ class DemandCounter:
             if len(phones) < MAX_PHONES:
                 phones.add(client)
 
-    def take(self, *, everything: bool = False) -> list[dict]:
+    def take(self, *, everything: bool = False) -> list[dict[str, Any]]:
         """Remove and return the bodies of finished hours (all hours if ``everything``)."""
         current = hour_of(self.now())
         with self._lock:
@@ -117,7 +121,7 @@ class DemandCounter:
             buckets = [(h, self._buckets.pop(h)) for h in sorted(done)]
         return [b.body(h, self.boot_id()) for h, b in buckets if not b.empty()]
 
-    def flush(self, outbox, *, everything: bool = False) -> int:
+    def flush(self, outbox: Outbox, *, everything: bool = False) -> int:
         """Append finished hours to ``outbox``; returns records written. A failed append
         is logged and its counts are dropped (counts must never block residents' records)."""
         written = 0
@@ -134,7 +138,7 @@ class Flusher:
     """A daemon thread that flushes a counter every ``interval`` seconds, and once more,
     with the current hour, on :meth:`stop`."""
 
-    def __init__(self, counter: DemandCounter, outbox, interval: float = 60.0):
+    def __init__(self, counter: DemandCounter, outbox: Outbox, interval: float = 60.0):
         self.counter = counter
         self.outbox = outbox
         self.interval = interval

@@ -53,7 +53,9 @@ class _Reader:
         self.fields = fields
         self.parsed = Parsed()
 
-    def text(self, name: str, limit: int, *, required: bool = False, minimum: int = 0):
+    def text(
+        self, name: str, limit: int, *, required: bool = False, minimum: int = 0
+    ) -> str | None:
         value = clean_text(self.fields.get(name))
         self.parsed.values[name] = value
         if not value:
@@ -66,7 +68,7 @@ class _Reader:
             self.parsed.errors[name] = "too_short"
         return value
 
-    def choice(self, name: str, allowed: Collection[str], *, required: bool = False):
+    def choice(self, name: str, allowed: Collection[str], *, required: bool = False) -> str | None:
         value = clean_text(self.fields.get(name))[:100]
         self.parsed.values[name] = value
         if not value:

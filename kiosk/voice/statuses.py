@@ -14,10 +14,13 @@ import hashlib
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..fsutil import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from ..sync.client import HubClient
 
 TARGET_NAME = "complaint-status.json"
 FORMAT = 1
@@ -94,7 +97,7 @@ class StatusStore:
             return self._tickets.get(ticket_key(ticket))
 
 
-def update_statuses(client, config: Config, staging: Path) -> str:
+def update_statuses(client: HubClient, config: Config, staging: Path) -> str:
     """During ``kiosk sync``, after the catalog: fetch the signed status file if it
     changed, let TUF verify it, keep it. Never raises: a refused or broken status file
     leaves the last good one in place and says why (also in ``kiosk status``)."""
