@@ -258,8 +258,7 @@ def ticket_slip(
     catalog: Catalog, ticket: str, config: Config, paper_width: int | None = None
 ) -> Slip:
     """A complaint's ticket code, big, and where to look up the answer (nothing else)."""
-    width = paper_width or config.paper_width
-    b = _Builder(COLUMNS[width])
+    b = _Builder(COLUMNS[paper_width or config.paper_width])
     _header(b, catalog, config)
     b.para(T.TICKET_TITLE, bold=True)
     b.para(ticket, bold=True, tall=True, center=True)
@@ -269,7 +268,7 @@ def ticket_slip(
     url = f"{config.portal_url}pengaduan/{ticket}"
     b.qr(url)
     b.para(url, center=True)
-    return Slip("ticket", width, tuple(b.items))
+    return Slip("ticket", paper_width or config.paper_width, tuple(b.items))
 
 
 def preview(slip: Slip) -> str:

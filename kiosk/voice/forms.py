@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..records import COMPLAINT_CATEGORIES
 from . import skm
 
 NOTE_MAX = 280  # "what was missing or different"
@@ -23,7 +24,7 @@ PHONE_DIGITS = (8, 15)  # 08xx... or 62xx...
 FIELD_MAX = 2000  # anything longer is cut before it is even looked at
 
 FEEDBACK_ANSWERS = ("sesuai", "kurang")
-CATEGORIES = ("pelayanan_kecamatan", "dukcapil", "info_kios_salah", "kios_rusak", "lainnya")
+CATEGORIES = COMPLAINT_CATEGORIES
 CONSENT_VERSION = "pengaduan-kontak-v1"  # bump when the consent words in pengaduan.html change
 
 

@@ -10,17 +10,9 @@ keys.
 
 from __future__ import annotations
 
-ELEMENTS = (
-    "persyaratan",
-    "prosedur",
-    "waktu",
-    "biaya",
-    "produk",
-    "kompetensi",
-    "perilaku",
-    "sarana_prasarana",
-    "pengaduan",
-)
+from ..records import SURVEY_UNSUR, SURVEY_WHEN
+
+ELEMENTS = SURVEY_UNSUR  # the record's keys (kiosk/records.py), in the questionnaire's order
 VALUES = (1, 2, 3, 4)
 
 # Respondent fields of the annex, coarse on purpose (no exact age: a village is small).
@@ -38,4 +30,4 @@ OCCUPATIONS = (
     "pelajar-mahasiswa",
     "lainnya",
 )
-WHEN = ("hari-ini", "minggu-ini", "bulan-ini", "lebih-lama")
+WHEN = SURVEY_WHEN

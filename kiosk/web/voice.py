@@ -108,6 +108,12 @@ def _send(site, template: str, status: int = 200, **context) -> Response:
 STATUS_OF = {OK: 200, AGAIN: 429, BUSY: 429, FULL: 503, UNREADY: 503}
 
 
+def _guarded(form: str):
+    """(site, refusal): the refusal page when the post failed the token or origin check."""
+    site = _site()
+    return site, _refused(site, form)
+
+
 def _refused(site, form: str):
     """The answer to a post that failed the token or origin check, else None."""
     reason = _voice().tokens.check(
@@ -154,8 +160,7 @@ def feedback(service_id: str):
 
 @voice.post("/survei")
 def survey():
-    site = _site()
-    refused = _refused(site, "survei")
+    site, refused = _guarded("survei")
     if refused is not None:
         return refused
     context = survey_context(site, None)
@@ -171,8 +176,7 @@ def survey():
 
 @voice.post("/pengaduan")
 def complaint():
-    site = _site()
-    refused = _refused(site, "pengaduan")
+    site, refused = _guarded("pengaduan")
     if refused is not None:
         return refused
     ticket = new_ticket()
