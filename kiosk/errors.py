@@ -17,6 +17,9 @@ KioskError
 The web shows residents a friendly Indonesian page; the CLI prints ``Error: <message>``.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 
 class KioskError(Exception):
     """Base class of every error the kiosk raises on purpose."""
@@ -29,7 +32,7 @@ class ConfigError(KioskError, ValueError):
 class CatalogInvalid(KioskError, ValueError):
     """The catalog has problems; all of them are in ``problems``."""
 
-    def __init__(self, problems):
+    def __init__(self, problems: Iterable[Any]) -> None:
         self.problems = list(problems)
         count = len(self.problems)
         super().__init__(f"catalog has {count} problem{'s' if count != 1 else ''}")

@@ -71,9 +71,8 @@ def _number(
         if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
             problems.append(f"{where} must be a {'whole ' if whole else ''}number")
         elif value < low or (high is not None and value > high):
-            problems.append(
-                f"{where} must be between {low} and {high if high is not None else 'any'}"
-            )
+            top = "any" if high is None else high
+            problems.append(f"{where} must be between {low} and {top}")
 
     return check
 
