@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from ..voice.counts import DemandCounter
+from .pages import Page
 from .portal import Portal
 from .responses import page_response
 from .source import SiteSource
@@ -66,6 +67,7 @@ class FrontDoor:
             if path == "/selesai":
                 self.portal.mark_done(client)
             site = self.source.get()
+            page: Page | None
             if path == "/cari":
                 page = site.search_page(search_query(environ.get("QUERY_STRING", "")))
             else:
