@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from kiosk.records import problems_of
 
+from kiosk.records import problems_of
 from kiosk.voice import forms, skm
 
 GOOD_SURVEY = {
