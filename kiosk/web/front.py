@@ -20,6 +20,11 @@ from .source import SiteSource
 NO_STORE = [("Cache-Control", "no-store")]
 
 
+def _unless_head(environ, body: bytes) -> bytes:
+    """A HEAD request gets the headers (Content-Length included) and no body."""
+    return b"" if environ.get("REQUEST_METHOD") == "HEAD" else body
+
+
 class FrontDoor:
     def __init__(
         self, app, source: SiteSource, portal: Portal, counter: DemandCounter | None = None
@@ -52,7 +57,7 @@ class FrontDoor:
                 return (
                     "204 No Content" if status == 204 else "200 OK",
                     [("Content-Type", content_type), ("Content-Length", str(len(body)))] + NO_STORE,
-                    body,
+                    _unless_head(environ, body),
                 )
             if self.counter is not None:
                 self.counter.portal_opened(client)
@@ -62,7 +67,7 @@ class FrontDoor:
                 ("Content-Type", "text/plain"),
                 ("Content-Length", str(len(body))),
             ]
-            return "302 Found", headers + NO_STORE, body
+            return "302 Found", headers + NO_STORE, _unless_head(environ, body)
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             if path == "/selesai":
                 self.portal.mark_done(client)

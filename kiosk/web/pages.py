@@ -131,8 +131,10 @@ class Site:
 def render_pages(site: Site) -> dict[str, Page]:
     """All fixed pages of the site, keyed by URL path."""
     catalog = site.catalog
-    public = [s for s in catalog.services if s.audience == "warga"]
-    groups = [(c, [s for s in public if s.category == c.id]) for c in catalog.categories]
+    groups = [
+        (c, [s for s in catalog.services_in(c.id) if s.audience == "warga"])
+        for c in catalog.categories
+    ]
     pages = {
         "/": site.render(
             "home.html",

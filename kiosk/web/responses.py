@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import Response, request
+
 from .pages import Page
 
 # Pages change only with a new release: let the phone keep them but ask each time.
@@ -29,6 +31,12 @@ def page_response(environ: dict, page: Page) -> tuple[str, list[tuple[str, str]]
     if environ.get("REQUEST_METHOD") == "HEAD":
         body = b""
     return _STATUS[page.status], headers, body
+
+
+def send(page: Page) -> Response:
+    """``page`` as Flask's answer to the current request (error pages, form results)."""
+    status, headers, body = page_response(request.environ, page)
+    return Response(body, status=status, headers=headers)
 
 
 def _tags(header: str) -> set[str]:
