@@ -11,6 +11,7 @@ restart: it is set aside, not printed again. A job that can never print is moved
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -25,7 +26,7 @@ from ..fsutil import atomic_write_bytes, atomic_write_json, fsync_dir
 
 log = logging.getLogger(__name__)
 
-KINDS = ("service", "index")
+KINDS = ("service", "index", "ticket")  # ticket: a complaint's code (kiosk/voice)
 CLAIMED = ".printing"  # the suffix of a job being printed
 SPOOL_LIMIT = 20  # jobs waiting at most: a day of presses must not empty the roll later
 _SAFE = re.compile(r"[^a-z0-9]+")
@@ -40,9 +41,10 @@ class Job:
     source: str = ""  # "web", "button:17", "cli": for logs
     created: float = 0.0  # unix time
     path: Path | None = None  # the spool file, once it has one
+    ticket: str = ""  # kind "ticket": the complaint's code, nothing else about it
 
     def describe(self) -> str:
-        what = self.service if self.kind == "service" else "index"
+        what = {"service": self.service, "ticket": "ticket"}.get(self.kind, "index")
         return f"{what} (from {self.source or '?'})"
 
 
@@ -60,6 +62,9 @@ def parse_job(data: bytes) -> Job:
     service = raw.get("service", "")
     if kind == "service" and (not isinstance(service, str) or not service):
         raise SpoolJobInvalid("a service job needs a service id")
+    ticket = raw.get("ticket", "")
+    if kind == "ticket" and (not isinstance(ticket, str) or not ticket):
+        raise SpoolJobInvalid("a ticket job needs a ticket code")
     source, created = raw.get("source", ""), raw.get("created", 0.0)
     if not isinstance(source, str) or not isinstance(created, (int, float)):
         raise SpoolJobInvalid("source must be text and created a number")
@@ -68,6 +73,7 @@ def parse_job(data: bytes) -> Job:
         service=service if kind == "service" else "",
         source=source,
         created=float(created),
+        ticket=ticket if kind == "ticket" else "",
     )
 
 
@@ -87,8 +93,10 @@ class Spool:
         name = f"{time.time_ns():020d}-{source}-{secrets.token_hex(3)}.json"
         path = self.folder / name
         data = {"kind": job.kind, "service": job.service, "source": job.source, "created": created}
+        if job.ticket:
+            data["ticket"] = job.ticket
         atomic_write_json(path, data)
-        return Job(job.kind, job.service, job.source, created, path)
+        return dataclasses.replace(job, created=created, path=path)
 
     def pending(self) -> list[Path]:
         """Job files, oldest first (temp files of writes in progress are skipped)."""
@@ -109,8 +117,7 @@ class Spool:
 
     def load(self, path: Path) -> Job:
         """Read a job file; SpoolJobInvalid if it is damaged (FileNotFoundError if gone)."""
-        job = parse_job(path.read_bytes())
-        return Job(job.kind, job.service, job.source, job.created, path)
+        return dataclasses.replace(parse_job(path.read_bytes()), path=path)
 
     def claim(self, job: Job) -> Job:
         """Mark ``job`` as being printed (rename to ``.printing``) before it is printed;
@@ -119,7 +126,7 @@ class Spool:
             return job
         claimed = job.path.with_suffix(CLAIMED)
         os.replace(job.path, claimed)
-        return Job(job.kind, job.service, job.source, job.created, claimed)
+        return dataclasses.replace(job, path=claimed)
 
     def release(self, job: Job) -> Job:
         """Put a claimed job back in line (the printer was away)."""
@@ -127,7 +134,7 @@ class Spool:
             return job
         waiting = job.path.with_suffix(".json")
         os.replace(job.path, waiting)
-        return Job(job.kind, job.service, job.source, job.created, waiting)
+        return dataclasses.replace(job, path=waiting)
 
     def interrupted(self) -> list[Path]:
         """Jobs that were being printed when the printer process stopped."""

@@ -9,11 +9,16 @@ from __future__ import annotations
 from flask import Flask
 
 from ..config import Config, load_config
+from ..voice.counts import DemandCounter
 from .front import FrontDoor
 from .portal import Portal
 from .printing import printing
 from .source import SiteSource
 from .views import residents
+from .voice import voice
+
+# No form needs more; a bigger body is refused (413) before anything reads it.
+MAX_FORM_BYTES = 16 * 1024
 
 
 def create_app(config: Config | None = None, test_config: dict | None = None) -> Flask:
@@ -39,11 +44,31 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     )
     app.extensions["kiosk.portal"] = portal
 
+    counter = DemandCounter()
+    app.extensions["kiosk.counter"] = counter  # flushed by `kiosk serve` (Flusher)
     app.register_blueprint(residents)
     app.register_blueprint(printing)
+    app.register_blueprint(voice)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_FORM_BYTES
     # One worker thread is kept for pages: searches get the others (at least one).
     search_slots = max(1, config.web_threads - 1)
     app.wsgi_app = FrontDoor(  # type: ignore[method-assign]
-        app.wsgi_app, source, portal, search_slots=search_slots
+        app.wsgi_app, source, portal, counter, search_slots=search_slots
     )
     return app
+
+
+def start_counts_flusher(app: Flask, config: Config):
+    """Flush the site's demand counts to the outbox every minute (finished hours only),
+    and on stop; SIGTERM (systemd) stops the server the same way Ctrl-C does."""
+    import signal
+
+    from ..outbox import Outbox
+    from ..voice.counts import Flusher
+
+    signal.signal(signal.SIGTERM, _terminate)
+    return Flusher(app.extensions["kiosk.counter"], Outbox.for_config(config)).start()
+
+
+def _terminate(signum, frame):
+    raise SystemExit(0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from urllib.parse import parse_qsl
 
+from ..voice.counts import DemandCounter
 from .pages import Page
 from .portal import Portal
 from .responses import page_response
@@ -26,10 +27,18 @@ def _unless_head(environ, body: bytes) -> bytes:
 
 
 class FrontDoor:
-    def __init__(self, app, source: SiteSource, portal: Portal, search_slots: int = 1):
+    def __init__(
+        self,
+        app,
+        source: SiteSource,
+        portal: Portal,
+        counter: DemandCounter | None = None,
+        search_slots: int = 1,
+    ):
         self.app = app
         self.source = source
         self.portal = portal
+        self.counter = counter  # demand counts, in memory (kiosk/voice/counts.py)
         # Searches not rendered yet run in at most this many threads at once, so one
         # worker thread always stays free for the pages (a search flood waits no page).
         self.search_slots = threading.BoundedSemaphore(search_slots)
@@ -55,6 +64,8 @@ class FrontDoor:
                     [("Content-Type", content_type), ("Content-Length", str(len(body)))] + NO_STORE,
                     _unless_head(environ, body),
                 )
+            if self.counter is not None:
+                self.counter.portal_opened(client)
             body = b"Redirecting to the kiosk"
             headers = [
                 ("Location", self.portal.portal_url),
@@ -72,6 +83,8 @@ class FrontDoor:
             else:
                 page = site.pages.get(path)
             if page is not None:
+                if self.counter is not None and environ.get("REQUEST_METHOD") == "GET":
+                    self._count(site, path, environ, client)
                 return page_response(environ, page)
         return None
 
@@ -87,6 +100,18 @@ class FrontDoor:
             return site.search_page(query)
         finally:
             self.search_slots.release()
+
+    def _count(self, site, path: str, environ, client: str) -> None:
+        """Demand counts for one page served: views, portal opens, empty searches."""
+        assert self.counter is not None
+        if path.startswith("/layanan/"):
+            self.counter.add(path[len("/layanan/") :], "view")
+        elif path == "/":
+            self.counter.portal_opened(client)
+        elif path == "/cari":
+            query = search_query(environ.get("QUERY_STRING", ""))
+            if query.strip() and site.found_nothing(query):
+                self.counter.search_found_nothing(query)
 
 
 def search_query(query_string: str) -> str:
