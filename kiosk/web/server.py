@@ -5,8 +5,8 @@ Every request goes through waitress's own machinery and the WSGI front door
 (kiosk/web/front.py), which sends the pre-rendered pages from memory. What is set here:
 
 - request sizes (waitress settings): headers up to 8 KB (else waitress answers 431),
-  a body up to 4 KB (else 413, a plain page, before the body is read: the print form
-  has no body at all);
+  a body up to 16 KB, the residents' forms' limit (else 413, a plain page, before the
+  body is read);
 - ``connection_limit`` for all phones together, ``channel_timeout`` for idle keep-alive
   connections;
 - two limits waitress lacks, in :class:`GuardedChannel`: a per-address cap on open
@@ -46,7 +46,7 @@ class Limits:
     per_client: int = 16  # open connections from one address (a phone opens about 6)
     request_seconds: float = 10.0  # from a request's first byte to its last
     header_bytes: int = 8 * 1024
-    body_bytes: int = 4 * 1024
+    body_bytes: int = 16 * 1024  # the residents' forms (kiosk/web/__init__.py MAX_FORM_BYTES)
     connections: int = 200  # all clients together
     idle_seconds: int = 30  # an idle keep-alive connection
 
