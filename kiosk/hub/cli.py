@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ..errors import CatalogInvalid, KioskError
+from .console_cli import demo, purge_contacts, report, user
 from .keys import PASSPHRASE_ENV, passphrase_from_env
 
 hub_option = click.option(
@@ -175,16 +176,24 @@ db_option = click.option(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8090, show_default=True, help="Port.")
 @click.option("--threads", default=4, show_default=True, help="Worker threads.")
-def hub_serve(hub_dir, db_url, host, port, threads):
+@click.option(
+    "--secure-cookies",
+    is_flag=True,
+    help="Behind HTTPS (a reverse proxy): the console's session cookie is sent only over HTTPS.",
+)
+def hub_serve(hub_dir, db_url, host, port, threads, secure_cookies):
     """Serve the kiosks' report endpoint (and the console) with waitress."""
     from waitress import serve
 
     from .app import MAX_BODY, create_hub_app
 
     try:
-        app = create_hub_app(hub_dir, db_url=db_url)
+        app = create_hub_app(hub_dir, db_url=db_url, secure_cookies=secure_cookies)
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
+    from .console.maintenance import Maintenance
+
+    Maintenance(app.extensions["hub_db"]).start()  # contacts purge + demand rollup
     click.echo(f"Pelita hub serving http://{host}:{port}/ (database {app.config['DB_URL']})")
     serve(
         app,
@@ -195,3 +204,9 @@ def hub_serve(hub_dir, db_url, host, port, threads):
         max_request_body_size=MAX_BODY,
         channel_timeout=30,  # a kiosk that stops sending mid-body is dropped
     )
+
+
+# ---------------------------------------------------------------- console (issue 15)
+
+for _command in (user, report, purge_contacts, demo):
+    hub.add_command(_command)
