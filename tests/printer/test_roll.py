@@ -98,7 +98,7 @@ def test_the_roll_count_runs_low_survives_a_restart_and_starts_again(hall_config
     try:
         assert wait_for(lambda: paper(hall_config).get("paper_left_mm") == 1000)
         assert paper(hall_config)["paper_low"] is False
-        assert daemon.led.state == READY
+        assert wait_for(lambda: daemon.led.state == READY)
         printed = 0
         while not paper(hall_config).get("paper_low"):
             press(mock_pins)
