@@ -123,6 +123,7 @@ def report() -> None:
     help="File to write (default: stdout).",
 )
 def report_ikm(
+    *,
     hub_dir: str,
     db_url: str | None,
     start: datetime | None,
