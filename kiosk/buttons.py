@@ -91,7 +91,6 @@ class ButtonPanel:
         pin_factory=None,
         hold_seconds: float = LONG_PRESS_SECONDS,
         clock: Callable[[], float] = time.monotonic,
-        *,
         on_new_roll: Callable[[], object] | None = None,
         new_roll_seconds: float = NEW_ROLL_SECONDS,
     ):
