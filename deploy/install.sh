@@ -61,12 +61,16 @@ UNITS=(kiosk-web.socket kiosk-web.service kiosk-printer.service kiosk-sync.servi
     kiosk-sync.timer kiosk-usb-sync@.service kiosk-guard.service)
 ENABLE_UNITS=(kiosk-guard.service kiosk-web.socket kiosk-web.service kiosk-printer.service
     kiosk-sync.timer)
-APT_PACKAGES=(network-manager dnsmasq-base nftables curl python3 python3-venv python3-pip
-    python3-flask python3-waitress python3-segno python3-gpiozero python3-yaml
+# Only what the venv (--system-site-packages) really uses from Debian: pip fetches the
+# rest as pure-Python wheels (tuf, securesystemslib>=1, urllib3>=2, python-escpos), so
+# Debian's older python3-securesystemslib/python3-urllib3 would only be shadowed.
+APT_PACKAGES=(network-manager dnsmasq-base nftables iw curl python3 python3-venv python3-pip
+    python3-flask python3-waitress python3-segno python3-yaml python3-tomli-w
     python3-cryptography python3-serial python3-usb python3-pil python3-qrcode
-    python3-six python3-appdirs python3-urllib3 python3-securesystemslib)
-# Raspberry Pi OS only (archive.raspberrypi.com); plain Debian lacks them.
-APT_PACKAGES_PI=(python3-lgpio)
+    python3-six python3-appdirs)
+# Raspberry Pi OS only (archive.raspberrypi.com): lgpio, and gpiozero 2.x (the lgpio
+# pin factory). Plain Debian lacks python3-lgpio and has gpiozero 1.6, which pip shadows.
+APT_PACKAGES_PI=(python3-lgpio python3-gpiozero)
 
 usage() {
     cat <<'EOF'
@@ -594,12 +598,12 @@ install_packages() {
     for p in "${APT_PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
     done
-    if have apt-cache && apt-cache policy "${APT_PACKAGES_PI[@]}" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    if have apt-cache && apt-cache policy python3-lgpio 2>/dev/null | grep -q 'Candidate: [0-9]'; then
         for p in "${APT_PACKAGES_PI[@]}"; do
             dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
         done
     else
-        warn "python3-lgpio tidak ada di apt (bukan Raspberry Pi OS?): tombol/LED memakai gpiozero bawaan"
+        warn "python3-lgpio tidak ada di apt (bukan Raspberry Pi OS?): gpiozero dipasang lewat pip"
     fi
     if ((${#missing[@]} == 0)); then
         ok "semua paket sudah terpasang"
