@@ -15,8 +15,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kiosk.config import load_config
+from kiosk.hub.repo import Hub
 from kiosk.sync.fetch import HttpFetcher
-from kiosk.sync.hub import Hub
 from kiosk.sync.run import run_sync
 
 REPO = Path(__file__).resolve().parent.parent

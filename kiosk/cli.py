@@ -46,7 +46,7 @@ LAZY_COMMANDS = {
     "poster": "kiosk.posters.cli:poster",
     "printer": "kiosk.printer.cli:printer",
     "slip": "kiosk.printer.cli:slip",
-    "hub": "kiosk.sync.cli:hub",
+    "hub": "kiosk.hub.cli:hub",
     "sync": "kiosk.sync.cli:sync",
 }
 

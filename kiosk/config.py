@@ -1,19 +1,26 @@
-"""The hall's settings, layered in one fixed order.
+"""The hall's settings: declared once, layered in one fixed order.
 
 embedded defaults → the TOML file (``--config`` or ``KIOSK_CONFIG``) → ``KIOSK_*``
 environment → test overrides. With nothing configured the kiosk runs as a demo:
 the bundled catalog, 127.0.0.1:8080, a temp state folder, a folder printer and
-simulated buttons. Every setting is listed in ``SETTINGS``; docs/settings.md
-documents each one (a test checks that).
+simulated buttons.
+
+Every setting is one field of :class:`Config`, declared with :func:`setting` (default,
+help text and checks). ``SETTINGS`` is derived from those fields; so are the coercion,
+the checks, the TOML and the environment layers, and the docs check (docs/settings.md
+documents each one).
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import os
 import tempfile
 import tomllib
+import typing
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,148 +28,111 @@ from typing import Any
 from .errors import ConfigError
 
 DEFAULT_CONFIG_FILE = "/etc/kiosk/kiosk.toml"
+ENV_PREFIX = "KIOSK_"
+
+#: A check beyond type, choices and range: returns what is wrong ("must be …") or None.
+Validator = Callable[[Any], str | None]
 
 
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: Any
-    help: str
-    type: type
+def setting(
+    default: Any,
+    help: str,
+    *,
+    choices: Sequence[Any] | None = None,
+    min: int | None = None,
+    max: int | None = None,
+    validate: Validator | None = None,
+    from_text: Callable[[str], Any] | None = None,
+) -> Any:
+    """Declare one setting as a field of :class:`Config`.
 
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting("village", "kemlagi", "Id of the village (desa) this kiosk stands in.", str),
-    Setting("host", "127.0.0.1", "Address the web server binds to.", str),
-    Setting("port", 8080, "Port the web server listens on.", int),
-    Setting(
-        "portal_address",
-        "",
-        "Address residents reach the kiosk at (host[:port], e.g. 10.42.0.1). "
-        "Empty: host:port. Requests for any other host are sent here (captive portal).",
-        str,
-    ),
-    Setting(
-        "portal_hosts",
-        [],
-        "Extra host names that are the kiosk's own (not redirected), e.g. ['pelita.desa'].",
-        list,
-    ),
-    Setting(
-        "public_url",
-        "",
-        "Public internet address of the catalog, if the kecamatan publishes one (shown on "
-        "slips and posters as a second QR). Empty: none.",
-        str,
-    ),
-    Setting(
-        "state_dir",
-        "",
-        "Folder for the catalog store, spool and status files. Empty: a folder in the "
-        "system temp dir (demo). On a kiosk: /var/lib/kiosk.",
-        str,
-    ),
-    Setting(
-        "catalog_release",
-        "",
-        "A compiled catalog release (JSON) to serve while the store holds none. "
-        "Empty: the catalog bundled with the package.",
-        str,
-    ),
-    Setting(
-        "captive_success_minutes",
-        60,
-        "After a phone taps 'Selesai' on the portal, answer its OS's connectivity checks "
-        "with 'online' for this many minutes so it stays on the Wi-Fi.",
-        int,
-    ),
-    Setting(
-        "web_threads",
-        2,
-        "Worker threads of the web server. Cached pages take microseconds, so more threads "
-        "only add hand-offs (see docs/performance.md); 2 keeps one slow request from "
-        "stalling the rest.",
-        int,
-    ),
-    Setting(
-        "ssid",
-        "Info Desa {desa}",
-        "Wi-Fi name (SSID) of the kiosk's hotspot. On posters, {desa} stands for the "
-        "village's name (and on the site); the default gives every village its own Wi-Fi name.",
-        str,
-    ),
-    Setting("wifi_password", "", "Wi-Fi password (WPA2); empty for an open hotspot.", str),
-    Setting("hub_url", "", "URL of the kecamatan's catalog hub (TUF repository).", str),
-    Setting(
-        "trust_root",
-        "",
-        "Trusted TUF root.json shipped with the install (read-only). "
-        "On a kiosk: /usr/share/kiosk/trust/root.json.",
-        str,
-    ),
-    Setting("sync_connect_timeout", 10, "Seconds to wait for the hub to accept a connection.", int),
-    Setting(
-        "sync_read_timeout", 30, "Seconds of silence from the hub before a sync gives up.", int
-    ),
-    Setting("sync_max_seconds", 300, "Longest one download of a sync may take (slow drip).", int),
-    Setting("paper_width", 58, "Printer paper width in mm: 58 or 80.", int),
-    Setting(
-        "printer",
-        {"type": "folder"},
-        "Printer backend as a table: type = folder | usb | serial | network | file | dummy, "
-        "plus its options (see docs/printer.md).",
-        dict,
-    ),
-    Setting(
-        "buttons",
-        [],
-        "Physical buttons: a list of tables {pin = 17, service = 'ktp-el-baru'}.",
-        list,
-    ),
-    Setting("led_pin", 0, "GPIO pin of the status LED; 0 for none.", int),
-    Setting(
-        "button_cooldown_seconds", 5, "Minimum seconds between two slips from one button.", int
-    ),
-    Setting(
-        "web_print_per_minute",
-        1,
-        "Slips one phone may order from the site per minute.",
-        int,
-    ),
-)
-
-_BY_NAME = {s.name: s for s in SETTINGS}
-_KINDS = {int: "a whole number", str: "text", list: "a list", dict: "a table"}
+    ``choices``/``min``/``max``/``validate`` are checked in every layer; ``from_text``
+    reads a non-JSON environment value of a list or table setting (``KIOSK_PRINTER=dummy``).
+    Mutable defaults (lists, tables) are copied for every Config.
+    """
+    metadata = {
+        "help": help,
+        "choices": tuple(choices) if choices is not None else None,
+        "min": min,
+        "max": max,
+        "validate": validate,
+        "from_text": from_text,
+    }
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: copy.deepcopy(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
 class Config:
-    """Resolved settings. Build it with :func:`load_config`."""
+    """Resolved settings. Build it with :func:`load_config`; add a setting here, once."""
 
-    village: str = "kemlagi"
-    host: str = "127.0.0.1"
-    port: int = 8080
-    portal_address: str = ""
-    portal_hosts: list = field(default_factory=list)
-    public_url: str = ""
-    state_dir: str = ""
-    catalog_release: str = ""
-    captive_success_minutes: int = 60
-    web_threads: int = 2
-    ssid: str = "Info Desa {desa}"
-    wifi_password: str = ""
-    hub_url: str = ""
-    trust_root: str = ""
-    sync_connect_timeout: int = 10
-    sync_read_timeout: int = 30
-    sync_max_seconds: int = 300
-    paper_width: int = 58
-    printer: dict = field(default_factory=lambda: {"type": "folder"})
-    buttons: list = field(default_factory=list)
-    led_pin: int = 0
-    button_cooldown_seconds: int = 5
-    web_print_per_minute: int = 1
-    source: str = "embedded defaults"
+    village: str = setting("kemlagi", "Id of the village (desa) this kiosk stands in.")
+    host: str = setting("127.0.0.1", "Address the web server binds to.")
+    port: int = setting(8080, "Port the web server listens on.")
+    portal_address: str = setting(
+        "",
+        "Address residents reach the kiosk at (host[:port], e.g. 10.42.0.1). "
+        "Empty: host:port. Requests for any other host are sent here (captive portal).",
+    )
+    portal_hosts: list[str] = setting(
+        [], "Extra host names that are the kiosk's own (not redirected), e.g. ['pelita.desa']."
+    )
+    public_url: str = setting(
+        "",
+        "Public internet address of the catalog, if the kecamatan publishes one (shown on "
+        "slips and posters as a second QR). Empty: none.",
+    )
+    state_dir: str = setting(
+        "",
+        "Folder for the catalog store, spool and status files. Empty: a folder in the "
+        "system temp dir (demo). On a kiosk: /var/lib/kiosk.",
+    )
+    catalog_release: str = setting(
+        "",
+        "A compiled catalog release (JSON) to serve while the store holds none. "
+        "Empty: the catalog bundled with the package.",
+    )
+    captive_success_minutes: int = setting(
+        60,
+        "After a phone taps 'Selesai' on the portal, answer its OS's connectivity checks "
+        "with 'online' for this many minutes so it stays on the Wi-Fi.",
+    )
+    web_threads: int = setting(
+        2,
+        "Worker threads of the web server. Cached pages take microseconds, so more threads "
+        "only add hand-offs (see docs/performance.md); 2 keeps one slow request from "
+        "stalling the rest.",
+    )
+    ssid: str = setting(
+        "Info Desa {desa}",
+        "Wi-Fi name (SSID) of the kiosk's hotspot. On posters, {desa} stands for the "
+        "village's name (and on the site); the default gives every village its own Wi-Fi name.",
+    )
+    wifi_password: str = setting("", "Wi-Fi password (WPA2); empty for an open hotspot.")
+    hub_url: str = setting("", "URL of the kecamatan's catalog hub (TUF repository).")
+    trust_root: str = setting(
+        "",
+        "Trusted TUF root.json shipped with the install (read-only). "
+        "On a kiosk: /usr/share/kiosk/trust/root.json.",
+    )
+    sync_connect_timeout: int = setting(10, "Seconds to wait for the hub to accept a connection.")
+    sync_read_timeout: int = setting(30, "Seconds of silence from the hub before a sync gives up.")
+    sync_max_seconds: int = setting(300, "Longest one download of a sync may take (slow drip).")
+    paper_width: int = setting(58, "Printer paper width in mm: 58 or 80.", choices=(58, 80))
+    printer: dict[str, Any] = setting(
+        {"type": "folder"},
+        "Printer backend as a table: type = folder | usb | serial | network | file | dummy, "
+        "plus its options (see docs/printer.md).",
+        from_text=lambda text: {"type": text},  # KIOSK_PRINTER=dummy is the common case
+    )
+    buttons: list[dict[str, Any]] = setting(
+        [], "Physical buttons: a list of tables {pin = 17, service = 'ktp-el-baru'}."
+    )
+    led_pin: int = setting(0, "GPIO pin of the status LED; 0 for none.")
+    button_cooldown_seconds: int = setting(5, "Minimum seconds between two slips from one button.")
+    web_print_per_minute: int = setting(1, "Slips one phone may order from the site per minute.")
+    source: str = field(default="embedded defaults", metadata={"not_a_setting": True})
 
     @property
     def portal(self) -> str:
@@ -185,74 +155,178 @@ class Config:
         """The Wi-Fi name of a village's kiosk: ``{desa}`` in ``ssid`` is the village."""
         return self.ssid.replace("{desa}", village_name)
 
-    def replace(self, **changes) -> Config:
+    def replace(self, **changes: Any) -> Config:
         return dataclasses.replace(self, **changes)
 
 
-def _coerce(setting: Setting, value: Any, where: str) -> Any:
-    if setting.type is int and isinstance(value, str):
+# ---------------------------------------------------------------- the schema, derived
+
+_KINDS = {int: "a whole number", str: "text", list: "a list", dict: "a table"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting as the schema sees it: derived from its :class:`Config` field."""
+
+    name: str
+    default: Any
+    help: str
+    type: type  # the plain type: str, int, list or dict
+    item_type: type | None = None  # the plain type of a list's items
+    choices: tuple[Any, ...] | None = None
+    min: int | None = None
+    max: int | None = None
+    validate: Validator | None = None
+    from_text: Callable[[str], Any] | None = None
+
+    @property
+    def env_name(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+def _plain(hint: Any) -> type:
+    return typing.get_origin(hint) or hint
+
+
+def _derive_settings() -> tuple[Setting, ...]:
+    hints = typing.get_type_hints(Config)
+    settings = []
+    for f in dataclasses.fields(Config):
+        if f.metadata.get("not_a_setting"):
+            continue
+        hint = hints[f.name]
+        args = typing.get_args(hint)
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        settings.append(
+            Setting(
+                name=f.name,
+                default=default,
+                help=f.metadata["help"],
+                type=_plain(hint),
+                item_type=_plain(args[0]) if _plain(hint) is list and args else None,
+                choices=f.metadata["choices"],
+                min=f.metadata["min"],
+                max=f.metadata["max"],
+                validate=f.metadata["validate"],
+                from_text=f.metadata["from_text"],
+            )
+        )
+    return tuple(settings)
+
+
+SETTINGS: tuple[Setting, ...] = _derive_settings()
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def setting_named(name: str, where: str = "settings") -> Setting:
+    """The setting called ``name``; an error naming the known ones if there is none."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        known = ", ".join(sorted(_BY_NAME))
+        raise ConfigError(f"{where}: unknown setting {name!r} (known: {known})") from None
+
+
+# ---------------------------------------------------------------- coercion and checks
+
+
+def _from_text(setting: Setting, text: str, where: str) -> Any:
+    """A value written as text (environment, command line): numbers and JSON are parsed."""
+    if setting.type is int:
         try:
-            return int(value, 0)
+            return int(text, 0)
         except ValueError:
             raise ConfigError(
-                f"{where}: {setting.name} must be a whole number, not {value!r}"
+                f"{where}: {setting.name} must be a whole number, not {text!r}"
             ) from None
-    if setting.type in (list, dict) and isinstance(value, str):
+    if setting.type in (list, dict):
         try:
-            value = json.loads(value)
+            return json.loads(text)
         except json.JSONDecodeError:
-            if setting.name == "printer":  # KIOSK_PRINTER=dummy is the common case
-                return {"type": value}
-            raise ConfigError(f"{where}: {setting.name} must be JSON, not {value!r}") from None
-    if setting.type is int and isinstance(value, bool) or not isinstance(value, setting.type):
-        raise ConfigError(f"{where}: {setting.name} must be {_KINDS[setting.type]}, not {value!r}")
+            if setting.from_text is not None:
+                return setting.from_text(text)
+            raise ConfigError(f"{where}: {setting.name} must be JSON, not {text!r}") from None
+    return text
+
+
+def _is_a(value: Any, kind: type) -> bool:
+    return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+
+
+def _problem(setting: Setting, value: Any) -> str | None:
+    """What is wrong with ``value`` for ``setting`` ("must be …"), or None."""
+    if not _is_a(value, setting.type):
+        return f"must be {_KINDS[setting.type]}"
+    if setting.item_type is not None and not all(_is_a(v, setting.item_type) for v in value):
+        return f"must be a list of {_KINDS[setting.item_type]} items"
+    if setting.choices is not None and value not in setting.choices:
+        return "must be " + " or ".join(str(c) for c in setting.choices)
+    if setting.min is not None and value < setting.min:
+        return f"must be at least {setting.min}"
+    if setting.max is not None and value > setting.max:
+        return f"must be at most {setting.max}"
+    return setting.validate(value) if setting.validate is not None else None
+
+
+def coerce(setting: Setting, value: Any, where: str) -> Any:
+    """``value`` checked (and read, if text) for ``setting``; a ConfigError naming it if bad."""
+    if isinstance(value, str) and setting.type is not str:
+        value = _from_text(setting, value, where)
+    problem = _problem(setting, value)
+    if problem:
+        raise ConfigError(f"{where}: {setting.name} {problem}, not {value!r}")
     return value
 
 
-def _layer(values: dict, layer: dict, where: str) -> None:
+# ---------------------------------------------------------------- the layers
+
+
+def _layer(values: dict[str, Any], layer: Mapping[str, Any], where: str) -> None:
     for name, value in layer.items():
-        setting = _BY_NAME.get(name)
-        if setting is None:
-            known = ", ".join(sorted(_BY_NAME))
-            raise ConfigError(f"{where}: unknown setting {name!r} (known: {known})")
-        values[name] = _coerce(setting, value, where)
+        values[name] = coerce(setting_named(name, where), value, where)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The settings in a TOML file, unchecked; a ConfigError if missing or not TOML."""
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def env_layer(env: Mapping[str, str]) -> dict[str, str]:
+    """The ``KIOSK_<NAME>`` variables that name a setting, by setting name."""
+    return {s.name: env[s.env_name] for s in SETTINGS if s.env_name in env}
+
+
+def config_file_from(env: Mapping[str, str]) -> str | None:
+    """The TOML file to read when none is given: $KIOSK_CONFIG, else the system one if present."""
+    return env.get("KIOSK_CONFIG") or (
+        DEFAULT_CONFIG_FILE if Path(DEFAULT_CONFIG_FILE).is_file() else None
+    )
 
 
 def load_config(
-    config_file: str | os.PathLike | None = None,
-    env: dict[str, str] | None = None,
-    overrides: dict | None = None,
+    config_file: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Config:
     """Resolve settings: defaults → TOML file → KIOSK_* env → ``overrides``.
 
     ``config_file`` None means ``KIOSK_CONFIG`` or, if it exists, /etc/kiosk/kiosk.toml.
     """
-    env = dict(os.environ) if env is None else env
+    env = os.environ if env is None else env
     values: dict[str, Any] = {}
     source = "embedded defaults"
     if config_file is None:
-        config_file = env.get("KIOSK_CONFIG") or (
-            DEFAULT_CONFIG_FILE if Path(DEFAULT_CONFIG_FILE).is_file() else None
-        )
+        config_file = config_file_from(env)
     if config_file:
         path = Path(config_file)
-        try:
-            with open(path, "rb") as f:
-                data = tomllib.load(f)
-        except FileNotFoundError:
-            raise ConfigError(f"config file {path} does not exist") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        _layer(values, data, str(path))
+        _layer(values, read_toml(path), str(path))
         source = str(path)
-    env_layer = {
-        name[len("KIOSK_") :].lower(): value
-        for name, value in env.items()
-        if name.startswith("KIOSK_") and name[len("KIOSK_") :].lower() in _BY_NAME
-    }
-    _layer(values, env_layer, "environment")
+    _layer(values, env_layer(env), "environment")
     _layer(values, overrides or {}, "overrides")
-    config = Config(**values, source=source)
-    if config.paper_width not in (58, 80):
-        raise ConfigError(f"{source}: paper_width must be 58 or 80, not {config.paper_width}")
-    return config
+    return Config(**values, source=source)

@@ -68,11 +68,14 @@ def free_port() -> int:
 class LiveServer:
     """A real waitress server in a thread, for tests that need real HTTP."""
 
-    def __init__(self, app):
+    def __init__(self, app, server=None):
+        """Serve ``app`` with plain waitress, or run an already made waitress ``server``."""
         from waitress.server import create_server
 
-        self.port = free_port()
-        self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
+        if server is None:
+            server = create_server(app, host="127.0.0.1", port=free_port(), threads=4)
+        self.server = server
+        self.port = server.effective_port
         self._stopped = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -81,3 +82,30 @@ def test_every_setting_is_documented_and_a_config_field():
     assert names == fields
     for s in SETTINGS:
         assert getattr(Config(), s.name) == s.default, s.name
+
+
+def test_documented_defaults_match_the_schema():
+    doc = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
+    documented = dict(re.findall(r"^\| `([a-z_]+)` \| `(.*?)` \|", doc, flags=re.M))
+    for s in SETTINGS:
+        assert documented[s.name] == json.dumps(s.default), s.name
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"KIOSK_PORTAL_HOSTS": '["a", 1]'}, r"portal_hosts must be a list of text items"),
+        ({"KIOSK_BUTTONS": "x"}, r"buttons must be JSON, not 'x'"),
+        ({"KIOSK_PAPER_WIDTH": "80"}, None),
+    ],
+)
+def test_env_values_are_read_and_checked_by_the_schema(env, message):
+    if message is None:
+        assert load_config(env=env).paper_width == 80
+    else:
+        with pytest.raises(ConfigError, match=message):
+            load_config(env=env)
+
+
+def test_list_defaults_are_not_shared():
+    assert Config().buttons is not Config().buttons

@@ -19,8 +19,8 @@ from tuf.api.metadata import Metadata, TargetFile
 from tuf.ngclient import Updater, UpdaterConfig
 
 from ..errors import SyncError
+from ..tuf_layout import ISSUED_FIELD, TARGET_NAME
 from .fetch import CaptivePortalError, ConnectionCutError, FolderFetcher, HttpFetcher
-from .hub import ISSUED_FIELD, TARGET_NAME
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,8 +12,8 @@ import pytest
 
 from kiosk.catalog.store import CatalogStore
 from kiosk.config import load_config
+from kiosk.hub.repo import Hub
 from kiosk.status import read_status
-from kiosk.sync.hub import Hub
 from kiosk.sync.run import run_sync
 from kiosk.web.source import SiteSource
 

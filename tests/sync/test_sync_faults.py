@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.catalog.release import build_release
 from kiosk.catalog.store import CatalogStore
-from kiosk.sync.hub import Hub
+from kiosk.hub.repo import Hub
 from kiosk.sync.run import run_sync
 from kiosk.web.source import SiteSource
 

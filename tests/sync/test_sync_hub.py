@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from kiosk.cli import main
 from kiosk.config import load_config
-from kiosk.sync.hub import Hub
+from kiosk.hub.repo import Hub
 from kiosk.sync.run import run_sync
 
 

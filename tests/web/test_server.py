@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import logging
-import threading
 import urllib.error
 import urllib.request
 
@@ -14,21 +13,18 @@ from kiosk.web.front import FrontDoor, search_query
 from kiosk.web.portal import Portal
 from kiosk.web.server import create_server
 from kiosk.web.source import SiteSource
-from tests.conftest import free_port
+from tests.conftest import LiveServer, free_port
 
 
 @pytest.fixture
 def inline_server(app, config):
     """The tuned server: its URL, and its dispatcher (to count inline answers)."""
     config = config.replace(port=free_port())
-    server = create_server(app, config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    live = LiveServer(app, create_server(app, config))
     try:
-        yield f"http://127.0.0.1:{config.port}", server.task_dispatcher
+        yield live.url, live.server.task_dispatcher
     finally:
-        server.close()
-        thread.join(5)
+        live.stop()
 
 
 @pytest.fixture

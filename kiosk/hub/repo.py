@@ -1,4 +1,4 @@
-"""The kecamatan hub: a TUF repository of catalog releases, kept as plain files.
+"""The kecamatan's catalog repository: signed (TUF) catalog releases, kept as plain files.
 
 ```
 HUB_DIR/
@@ -31,10 +31,9 @@ from ..catalog.load import check_catalog_dir
 from ..catalog.release import build_release
 from ..errors import CatalogInvalid, SyncError
 from ..fsutil import atomic_write_bytes
+from ..tuf_layout import ISSUED_FIELD, TARGET_NAME
 from .keys import generate_key, load_signer
 
-TARGET_NAME = "catalog.json"
-ISSUED_FIELD = "x-pelita-issued"  # signed issue time in timestamp.json: the kiosks' time floor
 ROLES = ("root", "targets", "snapshot", "timestamp")
 
 # How long each role's signature is valid. The timestamp's lifetime is the longest a

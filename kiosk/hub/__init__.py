@@ -1,0 +1,9 @@
+"""The kecamatan side: code that runs at the kantor kecamatan, never on a kiosk.
+
+repo.py      the catalog's TUF repository: init, publish, refresh, status
+keys.py      key files of the hub: generate, store (optionally passphrase-protected), load
+cli.py       ``kiosk hub ...``
+
+Hub dependencies may be wheels (``pelita-kiosk[hub]``). What the hub shares with the
+kiosks: the catalog model (kiosk/catalog/) and the repository's names (kiosk/tuf_layout.py).
+"""
