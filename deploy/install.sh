@@ -32,7 +32,6 @@ PRINTER_TYPE=""
 PRINTER_DEVICE=""
 PRINTER_USB=""
 PRINTER_HOST=""
-PRINTER_BAUDRATE="9600"
 PAPER_WIDTH="58"
 LED_PIN="0"
 BUTTONS=()
@@ -89,7 +88,7 @@ Pengaturan kios (tanpa pilihan ini, ditanya bila ada layar/keyboard):
   --wired-hotspot         hotspot lewat kabel LAN: access point/router Wi-Fi luar dicolok
                           ke --wifi-iface (mis. eth0), untuk aula dengan banyak HP
   --printer JENIS         file | usb | serial | network | folder | dummy (bawaan file)
-  --printer-device PATH   file: /dev/usb/lp0 (bawaan); serial: /dev/ttyUSB0
+  --printer-device PATH   file: bawaan /dev/usb/lp0; serial: bawaan /dev/serial0
   --printer-usb VID:PID   usb: mis. 0416:5011 (lihat lsusb)
   --printer-host HOST[:PORT]  network: alamat printer (port bawaan 9100)
   --paper-width 58|80     lebar kertas dalam mm (bawaan 58)
@@ -275,12 +274,6 @@ ask() { # ask VAR "question" default
     printf -v "$1" '%s' "${answer:-$3}"
 }
 
-toml_str() { # a TOML basic string
-    local s=${1//\\/\\\\}
-    s=${s//\"/\\\"}
-    printf '"%s"' "$s"
-}
-
 # ------------------------------------------------------------- preflight --
 preflight() {
     step "Pemeriksaan papan dan sistem"
@@ -354,34 +347,68 @@ preflight() {
 }
 
 # --------------------------------------------------------------- settings --
+# The settings file belongs to the app: `kiosk config get/set/write` read, check and
+# write it through the one schema (kiosk/config.py); the installer keeps no copy of
+# it. The kiosk command is the venv's on this machine, or a developer's on PATH
+# (--root runs in tests and image builds).
+kiosk_cli() {
+    if [[ -z $ROOT && -x $VENV/bin/kiosk ]]; then
+        "$VENV/bin/kiosk" "$@"
+    elif have kiosk; then
+        kiosk "$@"
+    else
+        return 127
+    fi
+}
+
+have_kiosk_cli() { kiosk_cli --version >/dev/null 2>&1; }
+
+config_get() { kiosk_cli config get --config "$ROOT$CONFIG_FILE" "$1"; }
+
 read_existing_config() {
     # Re-runs without settings flags keep the hall's file as it is.
-    local file=$ROOT$CONFIG_FILE
-    [[ -f $file ]] || return 1
-    have python3 || return 1
-    local key value
-    while IFS='=' read -r key value; do
-        case $key in
-        village) VILLAGE=$value ;;
-        ssid) SSID=$value ;;
-        wifi_password) WIFI_PASSWORD=$value ;;
-        hub_url) HUB_URL=$value ;;
-        printer_type) PRINTER_TYPE=$value ;;
-        printer_usb) PRINTER_USB=$value ;;
-        esac
-    done < <(python3 - "$file" <<'PY'
-import sys, tomllib
-with open(sys.argv[1], "rb") as f:
-    c = tomllib.load(f)
-p = c.get("printer", {})
-for k in ("village", "ssid", "wifi_password", "hub_url"):
-    print(f"{k}={c.get(k, '')}")
-print(f"printer_type={p.get('type', '')}")
-if p.get("type") == "usb":
-    print(f"printer_usb={p.get('vendor', 0):04x}:{p.get('product', 0):04x}")
-PY
-    )
+    [[ -f $ROOT$CONFIG_FILE ]] || return 1
+    if ! have_kiosk_cli || ! config_get village >/dev/null; then
+        die "$CONFIG_FILE tidak bisa dibaca (rusak, atau perintah kiosk belum ada); tulis ulang dengan --village dst."
+    fi
+    VILLAGE=$(config_get village)
+    SSID=$(config_get ssid)
+    SSID=${SSID//\{desa\}/$(default_village_name)}
+    WIFI_PASSWORD=$(config_get wifi_password)
+    HUB_URL=$(config_get hub_url)
+    PRINTER_TYPE=$(config_get printer.type)
+    if [[ $PRINTER_TYPE == usb ]]; then
+        PRINTER_USB=$(printf '%04x:%04x' "$(config_get printer.vendor)" "$(config_get printer.product)")
+    fi
     return 0
+}
+
+# config_assignments: the settings this install writes, NUL-separated NAME=VALUE.
+config_assignments() {
+    local a=(village="$VILLAGE" host=0.0.0.0 port=80 portal_address="$PORTAL_ADDRESS"
+        state_dir="$STATE_DIR" ssid="$SSID" wifi_password="$WIFI_PASSWORD" hub_url="$HUB_URL"
+        paper_width="$PAPER_WIDTH" led_pin="$LED_PIN" printer.type="$PRINTER_TYPE")
+    if [[ -n $TRUST_ROOT_SRC || -f $ROOT$TRUST_ROOT ]]; then a+=(trust_root="$TRUST_ROOT"); fi
+    if [[ -n $PRINTER_DEVICE ]]; then a+=(printer.device="$PRINTER_DEVICE"); fi
+    if [[ -n $PRINTER_HOST ]]; then a+=(printer.host="$PRINTER_HOST"); fi
+    if [[ $PRINTER_TYPE == usb ]]; then
+        a+=(printer.vendor="0x${PRINTER_USB%%:*}" printer.product="0x${PRINTER_USB##*:}")
+    fi
+    local b buttons=""
+    for b in "${BUTTONS[@]}"; do
+        buttons+="${buttons:+, }{\"pin\": ${b%%:*}, \"service\": \"${b#*:}\"}"
+    done
+    if [[ -n $buttons ]]; then a+=("buttons=[$buttons]"); fi
+    printf '%s\0' "${a[@]}"
+}
+
+# render_config: the settings file as `kiosk config write` makes it (exit 2 if rejected).
+render_config() {
+    local settings=() content
+    mapfile -d '' settings < <(config_assignments)
+    content=$(kiosk_cli config write --output - "${settings[@]}" 2>&1) ||
+        die "pengaturan ditolak: ${content##*Error: }"
+    printf '%s\n' "$content"
 }
 
 settle_settings() {
@@ -406,31 +433,16 @@ settle_settings() {
         VILLAGE=kemlagi
         warn "tanpa --village; rencana ini memakai contoh 'kemlagi'"
     fi
-    [[ $VILLAGE =~ ^[a-z0-9][a-z0-9-]*$ ]] ||
-        die "id desa '$VILLAGE' tidak sah: huruf kecil, angka dan '-' saja (mis. kemlagi)"
     [[ -n $SSID ]] || SSID="Info Desa $(default_village_name)"
-    [[ ${#SSID} -le 32 && $SSID =~ ^[A-Za-z0-9][A-Za-z0-9\ ._-]*$ ]] ||
-        die "nama Wi-Fi '$SSID' tidak sah: paling panjang 32, huruf/angka/spasi/.-_ saja"
-    if [[ -n $WIFI_PASSWORD ]]; then
-        [[ ${#WIFI_PASSWORD} -ge 8 && ${#WIFI_PASSWORD} -le 63 ]] ||
-            die "sandi Wi-Fi harus 8 sampai 63 huruf (atau kosong untuk Wi-Fi terbuka)"
-        [[ $WIFI_PASSWORD =~ ^[[:print:]]+$ ]] || die "sandi Wi-Fi hanya boleh huruf biasa"
-    fi
-    [[ -z $HUB_URL || $HUB_URL =~ ^(https?|file)://[^[:space:]\"]+$ ]] ||
-        die "alamat hub '$HUB_URL' tidak sah: mulai dengan http:// atau https://"
+    # Only the installer's own flags are checked here; the settings are checked by the
+    # schema when the file is rendered (now if the kiosk command is here already).
     [[ $CHANNEL =~ ^(1|6|11)$ ]] || die "kanal $CHANNEL: pakai 1, 6 atau 11"
     [[ $COUNTRY =~ ^[A-Z]{2}$ ]] || die "kode negara '$COUNTRY' tidak sah (mis. ID)"
-    [[ $PAPER_WIDTH =~ ^(58|80)$ ]] || die "lebar kertas $PAPER_WIDTH: pakai 58 atau 80"
-    [[ $LED_PIN =~ ^[0-9]+$ ]] || die "--led-pin harus angka"
     PRINTER_TYPE=${PRINTER_TYPE:-file}
     case $PRINTER_TYPE in
-    file) PRINTER_DEVICE=${PRINTER_DEVICE:-/dev/usb/lp0} ;;
-    serial) PRINTER_DEVICE=${PRINTER_DEVICE:-/dev/ttyUSB0} ;;
     usb) [[ $PRINTER_USB =~ ^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$ ]] ||
         die "--printer usb perlu --printer-usb VID:PID (mis. 0416:5011, lihat lsusb)" ;;
     network) [[ -n $PRINTER_HOST ]] || die "--printer network perlu --printer-host ALAMAT" ;;
-    folder | dummy) ;;
-    *) die "jenis printer '$PRINTER_TYPE': pakai file, usb, serial, network, folder atau dummy" ;;
     esac
     local b
     for b in "${BUTTONS[@]}"; do
@@ -441,6 +453,11 @@ settle_settings() {
         die "--trust-root $TRUST_ROOT_SRC tidak ada"
     fi
     KEEP_CONFIG=$keep
+    if [[ $keep -eq 0 ]] && have_kiosk_cli; then
+        render_config >/dev/null
+    elif [[ $keep -eq 0 && -n $ROOT ]]; then
+        die "--root perlu perintah kiosk (scripts/setup, lalu PATH=\"$SRC_DIR/.venv/bin:\$PATH\")"
+    fi
     info "desa: $VILLAGE · Wi-Fi: \"$SSID\" ($([[ -n $WIFI_PASSWORD ]] && echo WPA2 || echo terbuka))" \
         "· kanal $CHANNEL · negara $COUNTRY · printer: $PRINTER_TYPE"
 }
@@ -449,49 +466,6 @@ default_village_name() {
     local v=${VILLAGE:-desa}
     v=${v//-/ }
     echo "${v^}"
-}
-
-render_config() {
-    echo "# Pelita Kiosk, balai desa $(default_village_name). Dibuat oleh deploy/install.sh."
-    echo "# Ubah lalu jalankan: sudo systemctl restart kiosk-web kiosk-printer"
-    echo "village = $(toml_str "$VILLAGE")"
-    echo 'host = "0.0.0.0"'
-    echo "port = 80"
-    echo "portal_address = $(toml_str "$PORTAL_ADDRESS")"
-    echo 'state_dir = "/var/lib/kiosk"'
-    echo "ssid = $(toml_str "$SSID")"
-    echo "wifi_password = $(toml_str "$WIFI_PASSWORD")"
-    echo "hub_url = $(toml_str "$HUB_URL")"
-    if [[ -n $TRUST_ROOT_SRC || -f $ROOT$TRUST_ROOT ]]; then
-        echo "trust_root = $(toml_str "$TRUST_ROOT")"
-    else
-        echo 'trust_root = ""'
-    fi
-    echo "paper_width = $PAPER_WIDTH"
-    echo "led_pin = $LED_PIN"
-    echo
-    echo "[printer]"
-    echo "type = $(toml_str "$PRINTER_TYPE")"
-    case $PRINTER_TYPE in
-    file) echo "device = $(toml_str "$PRINTER_DEVICE")" ;;
-    serial)
-        echo "device = $(toml_str "$PRINTER_DEVICE")"
-        echo "baudrate = $PRINTER_BAUDRATE" ;;
-    usb)
-        echo "vendor = 0x${PRINTER_USB%%:*}"
-        echo "product = 0x${PRINTER_USB##*:}" ;;
-    network)
-        echo "host = $(toml_str "${PRINTER_HOST%%:*}")"
-        if [[ $PRINTER_HOST == *:* ]]; then echo "port = ${PRINTER_HOST##*:}"; else echo "port = 9100"; fi ;;
-    folder) echo 'folder = "/var/lib/kiosk/slips"' ;;
-    esac
-    local b
-    for b in "${BUTTONS[@]}"; do
-        echo
-        echo "[[buttons]]"
-        echo "pin = ${b%%:*}"
-        echo "service = $(toml_str "${b#*:}")"
-    done
 }
 
 keyfile_str() { # GKeyFile escaping: backslash first
@@ -721,8 +695,15 @@ write_config() {
     fi
     if [[ $KEEP_CONFIG -eq 1 ]]; then
         info "tetap: $CONFIG_FILE (pakai pilihan --village dst. untuk menulis ulang)"
+    elif have_kiosk_cli; then
+        local content
+        content=$(render_config)
+        put_file "$CONFIG_FILE" 0640 root:kiosk <<<"$content"
     else
-        render_config | put_file "$CONFIG_FILE" 0640 root:kiosk
+        # A dry run before the app is installed: show what will be written.
+        local settings=()
+        mapfile -d '' settings < <(config_assignments)
+        plan "kiosk config write --config $CONFIG_FILE ${settings[*]/#wifi_password=?*/wifi_password=********}"
     fi
 }
 
@@ -796,6 +777,11 @@ start_services() {
     run systemctl restart kiosk-web.socket || warn "kiosk-web.socket gagal"
     run systemctl restart kiosk-web.service kiosk-printer.service || warn "layanan kios gagal"
     run systemctl start kiosk-sync.timer || warn "jadwal sinkronisasi gagal"
+    if [[ -f $ROOT$TRUST_ROOT ]]; then
+        # The first sync now (the timer waits 5 min after boot); without an uplink it
+        # ends at once and says so in the self-test.
+        run systemctl start kiosk-sync.service || warn "sinkronisasi pertama gagal"
+    fi
     if [[ $LIVE -eq 1 ]] && [[ -n $(ip route show default dev "$WIFI_IFACE" 2>/dev/null) ]]; then
         warn "$WIFI_IFACE sekarang tersambung ke Wi-Fi lain; hotspot akan memutusnya (SSH lewat Wi-Fi putus)"
     fi
@@ -958,7 +944,13 @@ main() {
     overlayoff) overlay_off; return 0 ;;
     selftest)
         self_test
-        return $((FAILS > 0))
+        echo
+        if ((FAILS > 0)); then
+            echo "Belum beres: $FAILS pemeriksaan ✗ (lihat saran pada tiap baris ✗)."
+            return 1
+        fi
+        echo "Semua pemeriksaan ✓."
+        return 0
         ;;
     esac
     if [[ $LIVE -eq 1 ]]; then

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,8 @@ def installer(tmp_path):
         stub.write_text(f'#!/bin/sh\necho "{name} $*" >> "{log}"\nexit 3\n')
         stub.chmod(0o755)
     env = {
-        "PATH": f"{stubs}:/usr/bin:/bin",
+        # The venv's kiosk command writes and reads the settings (kiosk config).
+        "PATH": f"{stubs}:{Path(sys.executable).parent}:/usr/bin:/bin",
         "HOME": str(tmp_path / "home"),
         "LANG": "C.UTF-8",
     }
@@ -271,8 +273,15 @@ def test_uninstall_removes_what_install_laid(installer, tmp_path):
     ("args", "message"),
     [
         (["--bogus"], "Error: pilihan tidak dikenal: --bogus"),
-        (["--village", "Kem Lagi"], "Error: id desa 'Kem Lagi' tidak sah"),
-        (["--village", "kemlagi", "--wifi-password", "pendek"], "Error: sandi Wi-Fi harus 8"),
+        (["--village", "Kem Lagi"], "Error: pengaturan ditolak: kiosk config: village must be"),
+        (
+            ["--village", "kemlagi", "--wifi-password", "pendek"],
+            "Error: pengaturan ditolak: kiosk config: wifi_password must be empty (open Wi-Fi)",
+        ),
+        (
+            ["--village", "kemlagi", "--printer", "bogus"],
+            "Error: pengaturan ditolak: printer: unknown type 'bogus'",
+        ),
         (["--village", "kemlagi", "--channel", "13"], "Error: kanal 13"),
         (["--village", "kemlagi", "--printer", "usb"], "Error: --printer usb perlu --printer-usb"),
         (["--village", "kemlagi", "--button", "17"], "Error: --button '17' tidak sah"),
