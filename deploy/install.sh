@@ -53,6 +53,7 @@ VENV=/opt/kiosk/venv
 STATE_DIR=/var/lib/kiosk
 UNIT_DIR=/etc/systemd/system
 AP_NAME=kiosk-ap
+WATCHDOG_MARK="# Pelita Kiosk: hardware watchdog (deploy/install.sh)"
 BACKUP_DIR=/var/backups/pelita-kiosk
 # A fixed UUID: there is one hotspot profile per kiosk, and re-runs must
 # rewrite the same profile, not add a second one.
@@ -766,8 +767,11 @@ install_network() {
     render_guard | put_file /etc/kiosk/kiosk-guard.nft 0644 root:root
     render_udev_printer | put_file /etc/udev/rules.d/60-kiosk-printer.rules 0644 root:root
     copy_file "$SRC_DIR/deploy/udev/90-kiosk-usb-sync.rules" /etc/udev/rules.d/90-kiosk-usb-sync.rules 0644
-    run udevadm control --reload
-    run udevadm trigger --action=add --subsystem-match=usb --subsystem-match=usbmisc
+    if run udevadm control --reload; then
+        run udevadm trigger --action=add --subsystem-match=usb --subsystem-match=usbmisc
+    else
+        warn "udev tidak berjalan di sini: aturan printer/USB berlaku setelah reboot"
+    fi
 }
 
 start_services() {
@@ -804,13 +808,27 @@ install_watchdog() {
     fi
     copy_file "$SRC_DIR/deploy/conf/kiosk-watchdog.conf" /etc/systemd/system.conf.d/kiosk-watchdog.conf 0644
     if [[ $LIVE -eq 1 && ! -e /dev/watchdog0 && ! -e /dev/watchdog ]]; then
-        local cfg=/boot/firmware/config.txt
-        [[ -f $cfg ]] || cfg=/boot/config.txt
-        if ! grep -qs '^dtparam=watchdog=on' "$cfg"; then
-            run sh -c "echo 'dtparam=watchdog=on' >> '$cfg'"
+        local cfg
+        cfg=$(boot_config)
+        if [[ -z $cfg ]]; then
+            warn "tidak ada config.txt (bukan Raspberry Pi?): watchdog perangkat keras dilewati"
+        elif ! grep -qs '^dtparam=watchdog=on' "$cfg"; then
+            # Marked, so that --uninstall removes exactly this line.
+            run sh -c "printf '%s\n' '$WATCHDOG_MARK' 'dtparam=watchdog=on' >> '$cfg'"
         fi
     fi
     info "berlaku setelah reboot"
+}
+
+# The Raspberry Pi's firmware config (Bookworm: /boot/firmware), or nothing.
+boot_config() {
+    local cfg
+    for cfg in /boot/firmware/config.txt /boot/config.txt; do
+        if [[ -f $ROOT$cfg ]]; then
+            echo "$cfg"
+            return 0
+        fi
+    done
 }
 
 cmdline_file() {
@@ -880,7 +898,8 @@ self_test() {
 uninstall() {
     step "Mencopot Pelita Kiosk"
     if [[ $LIVE -eq 1 && $EUID -ne 0 ]]; then die "jalankan sebagai root: sudo $0 --uninstall"; fi
-    if [[ $LIVE -eq 1 ]] && findmnt -n -o FSTYPE / 2>/dev/null | grep -q overlay; then
+    # overlayroot (raspi-config's read-only SD) mounts / from "overlayroot" over /media/root-ro.
+    if [[ $LIVE -eq 1 ]] && findmnt -n -o SOURCE,OPTIONS / 2>/dev/null | grep -q -e '^overlayroot' -e 'root-ro'; then
         die "SD sedang hanya-baca: jalankan dulu sudo $0 --overlay-off, reboot, lalu ulangi"
     fi
     local u
@@ -906,6 +925,16 @@ uninstall() {
     remove_path /etc/kiosk/kiosk-guard.nft
     remove_path /etc/systemd/system.conf.d/kiosk-watchdog.conf
     remove_path /etc/systemd/journald.conf.d/kiosk-volatile.conf
+    local cfg
+    cfg=$(boot_config)
+    if [[ -n $cfg ]] && grep -qxF "$WATCHDOG_MARK" "$ROOT$cfg"; then
+        if [[ $LIVE -eq 1 || -n $ROOT ]]; then
+            sed -i "/^${WATCHDOG_MARK//\//\\/}\$/{N;/\ndtparam=watchdog=on\$/d}" "$ROOT$cfg"
+            info "hapus dari $cfg: dtparam=watchdog=on"
+        else
+            plan "hapus dari $cfg: dtparam=watchdog=on"
+        fi
+    fi
     remove_path /usr/share/doc/pelita-kiosk
     remove_path /opt/kiosk
     run systemctl daemon-reload || true
