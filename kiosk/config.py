@@ -149,6 +149,18 @@ class Config:
         "Trusted TUF root.json shipped with the install (read-only). "
         "On a kiosk: /usr/share/kiosk/trust/root.json.",
     )
+    report_url: str = setting(
+        "",
+        "The kecamatan hub's report endpoint (e.g. http://hub.kemlagi:8090/api/reports). "
+        "'kiosk sync' pushes the outbox there before it pulls the catalog. Empty: reports "
+        "leave only by USB stick.",
+    )
+    outbox_max_kb: int = setting(
+        4096,
+        "Size bound of the report outbox in KB. When it is reached, counts are merged first, "
+        "then residents' forms are refused with a plain message (never dropped).",
+        min=64,
+    )
     sync_connect_timeout: int = setting(10, "Seconds to wait for the hub to accept a connection.")
     sync_read_timeout: int = setting(30, "Seconds of silence from the hub before a sync gives up.")
     sync_max_seconds: int = setting(300, "Longest one download of a sync may take (slow drip).")

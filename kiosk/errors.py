@@ -8,9 +8,17 @@ KioskError
   SyncError(KioskError)                     a catalog update was refused or failed
     SyncBusy(SyncError)                     another sync holds the lock
   SpoolJobInvalid(KioskError, ValueError)   a print job file that cannot be printed (moved aside)
+  RecordInvalid(KioskError, ValueError)     a report record body of the wrong shape; ``.problems``
+  OutboxRefused(KioskError)                 the outbox cannot take a record (plain message)
+    OutboxFull(OutboxRefused)               at its size bound
+    HubKeyMissing(OutboxRefused)            a resident's record, before the hub's key arrived
+  ReportError(KioskError)                   reports could not be delivered (they stay queued)
 
 The web shows residents a friendly Indonesian page; the CLI prints ``Error: <message>``.
 """
+
+from collections.abc import Iterable
+from typing import Any
 
 
 class KioskError(Exception):
@@ -24,7 +32,7 @@ class ConfigError(KioskError, ValueError):
 class CatalogInvalid(KioskError, ValueError):
     """The catalog has problems; all of them are in ``problems``."""
 
-    def __init__(self, problems):
+    def __init__(self, problems: Iterable[Any]) -> None:
         self.problems = list(problems)
         count = len(self.problems)
         super().__init__(f"catalog has {count} problem{'s' if count != 1 else ''}")
@@ -48,3 +56,27 @@ class SpoolJobInvalid(KioskError, ValueError):
 
 class SyncBusy(SyncError):
     """Another sync is running (one at a time); this one changed nothing."""
+
+
+class RecordInvalid(KioskError, ValueError):
+    """A report record whose body does not have its kind's shape; ``problems`` lists all."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems[:5]) + (" ..." if len(self.problems) > 5 else ""))
+
+
+class OutboxRefused(KioskError):
+    """The outbox cannot take this record now; nothing was written. The message is plain."""
+
+
+class OutboxFull(OutboxRefused):
+    """The outbox is at its size bound (the hub has not confirmed older records yet)."""
+
+
+class HubKeyMissing(OutboxRefused):
+    """A resident's record cannot be sealed: the kecamatan's key has not arrived yet."""
+
+
+class ReportError(KioskError):
+    """Reports could not be delivered to the hub (kept in the outbox for the next try)."""

@@ -8,10 +8,12 @@ that its own validator would reject. See docs/catalog-format.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from ..errors import CatalogInvalid
@@ -43,6 +45,10 @@ class Problem:
     field: str
     message: str
     line: int | None = None
+    # What kind of problem (e.g. "missing", "bad_fee"), so the console can say it in
+    # Indonesian next to the field; ``value`` is the offending value, as text.
+    code: str = ""
+    value: str = ""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -78,25 +84,31 @@ class _Checker:
         self.file = file
         self.problems = problems
 
-    def problem(self, field: str, message: str) -> None:
-        self.problems.append(Problem(self.file, field, message))
+    def problem(self, field: str, message: str, code: str, value: Any = "") -> None:
+        self.problems.append(Problem(self.file, field, message, code=code, value=str(value)))
 
     def fields(self, value: Any, path: str, spec: dict[str, tuple]) -> dict | None:
         """Check a mapping against ``spec`` (name → (kind, required[, default]))."""
         if not isinstance(value, dict):
-            self.problem(path or "(file)", f"must be a mapping of fields, found {_kind(value)}")
+            self.problem(
+                path or "(file)",
+                f"must be a mapping of fields, found {_kind(value)}",
+                "not_mapping",
+            )
             return None
         out: dict[str, Any] = {}
         for key in value:
             if key not in spec:
                 allowed = ", ".join(spec)
-                self.problem(_join(path, key), f"unknown field (allowed fields: {allowed})")
+                self.problem(
+                    _join(path, key), f"unknown field (allowed fields: {allowed})", "unknown_field"
+                )
         for name, (kind, required, *default) in spec.items():
             field = _join(path, name)
             missing = name not in value or (value[name] is None and kind != "fee")
             if missing or (not required and value[name] in ("", [])):
                 if required:
-                    self.problem(field, "is missing")
+                    self.problem(field, "is missing", "missing")
                 elif default:
                     out[name] = default[0]
                 continue
@@ -112,7 +124,7 @@ class _Checker:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)
             if not isinstance(value, str) or not value.strip():
-                self.problem(field, f"must be non-empty text, found {_kind(value)}")
+                self.problem(field, f"must be non-empty text, found {_kind(value)}", "not_text")
                 return _BAD
             return value.strip()
         if kind == "id":
@@ -121,12 +133,16 @@ class _Checker:
                     field,
                     f"{value!r} is not a valid id: use lowercase letters, digits and "
                     "hyphens, e.g. ktp-el-baru",
+                    "bad_id",
+                    value,
                 )
                 return _BAD
             return value
         if kind == "int":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                self.problem(field, f"must be a whole number (0 or more), found {value!r}")
+                self.problem(
+                    field, f"must be a whole number (0 or more), found {value!r}", "bad_int", value
+                )
                 return _BAD
             return value
         if kind == "fee":
@@ -134,13 +150,16 @@ class _Checker:
                 return None
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 self.problem(
-                    field, f"must be whole rupiah (0 for free) or {FEE_UNKNOWN}, found {value!r}"
+                    field,
+                    f"must be whole rupiah (0 for free) or {FEE_UNKNOWN}, found {value!r}",
+                    "bad_fee",
+                    value,
                 )
                 return _BAD
             return value
         if kind == "bool":
             if not isinstance(value, bool):
-                self.problem(field, f"must be true or false, found {value!r}")
+                self.problem(field, f"must be true or false, found {value!r}", "bad_bool", value)
                 return _BAD
             return value
         if kind == "date":
@@ -149,11 +168,13 @@ class _Checker:
             try:
                 return date.fromisoformat(str(value))
             except ValueError:
-                self.problem(field, f"{value!r} is not a date; write it as YYYY-MM-DD")
+                self.problem(
+                    field, f"{value!r} is not a date; write it as YYYY-MM-DD", "bad_date", value
+                )
                 return _BAD
         if kind == "text_list":
             if not isinstance(value, list):
-                self.problem(field, f"must be a list, found {_kind(value)}")
+                self.problem(field, f"must be a list, found {_kind(value)}", "not_list")
                 return _BAD
             items = [self.value(v, f"{field}[{i}]", "text") for i, v in enumerate(value)]
             return tuple(v for v in items if v is not _BAD)
@@ -161,10 +182,10 @@ class _Checker:
 
     def records(self, value: Any, field: str, build, required_nonempty: bool) -> tuple:
         if not isinstance(value, list):
-            self.problem(field, f"must be a list, found {_kind(value)}")
+            self.problem(field, f"must be a list, found {_kind(value)}", "not_list")
             return ()
         if required_nonempty and not value:
-            self.problem(field, "is empty: list at least one")
+            self.problem(field, "is empty: list at least one", "empty_list")
         out = [build(self, item, f"{field}[{i}]") for i, item in enumerate(value)]
         return tuple(o for o in out if o is not None)
 
@@ -187,7 +208,9 @@ def _kind(value: Any) -> str:
 def _choice(*choices: str):
     def check(checker: _Checker, value: Any, field: str):
         if value not in choices:
-            checker.problem(field, f"{value!r} is not one of: {', '.join(choices)}")
+            checker.problem(
+                field, f"{value!r} is not one of: {', '.join(choices)}", "bad_choice", value
+            )
             return _BAD
         return value
 
@@ -219,7 +242,7 @@ def _requirement(c: _Checker, value: Any, path: str) -> Requirement | None:
     if d is None or not {"document", "copy"} <= d.keys():
         return None
     if d["count"] < 1:
-        c.problem(_join(path, "count"), "must be 1 or more")
+        c.problem(_join(path, "count"), "must be 1 or more", "count_min", d["count"])
     return Requirement(**d)
 
 
@@ -236,10 +259,11 @@ def _review(c: _Checker, value: Any, path: str):
             "checked": ("date", True),
             "confirmed": ("bool", True),
             "source": ("text", True),
+            "confirmed_by": ("text", False, ""),
             "notes": ("text", False, ""),
         },
     )
-    return Review(**d) if d and len(d) == 4 else _BAD
+    return Review(**d) if d and len(d) == 5 else _BAD
 
 
 SERVICE_FIELDS: dict[str, tuple] = {
@@ -354,6 +378,8 @@ def _build(parts: dict[str, Any], service_items: list[tuple[str, Any]], problems
                     "id",
                     f"is {fields['id']!r} but the file is named "
                     f"{expected}.yaml; make them the same",
+                    code="id_filename",
+                    value=fields["id"],
                 )
             )
 
@@ -370,43 +396,29 @@ def _build(parts: dict[str, Any], service_items: list[tuple[str, Any]], problems
                 parts["offices_file"],
                 "main_office",
                 f"{offices['main_office']!r} is not an office listed below",
+                code="unknown_office",
+                value=offices["main_office"],
             )
         )
     seen: dict[str, str] = {}
-    for file, s in services:
-        if "id" in s and s["id"] in seen:
-            problems.append(
-                Problem(file, "id", f"duplicate id {s['id']!r}: also used in {seen[s['id']]}")
-            )
-        if "id" in s:
-            seen.setdefault(s["id"], file)
-        if category_ids and "category" in s and s["category"] not in category_ids:
+    for file, fields in services:
+        if "id" in fields and fields["id"] in seen:
             problems.append(
                 Problem(
                     file,
-                    "category",
-                    f"unknown category {s['category']!r} (known: {', '.join(category_ids)})",
+                    "id",
+                    f"duplicate id {fields['id']!r}: also used in {seen[fields['id']]}",
+                    code="duplicate",
+                    value=fields["id"],
                 )
             )
-        if office_ids and "served_by" in s and s["served_by"] not in office_ids:
-            problems.append(
-                Problem(
-                    file,
-                    "served_by",
-                    f"unknown office {s['served_by']!r} (known: {', '.join(office_ids)})",
-                )
-            )
-        for i, step in enumerate(s.get("steps", ())):
-            if office_ids and step.at not in office_ids:
-                problems.append(
-                    Problem(
-                        file,
-                        f"steps[{i}].at",
-                        f"unknown office {step.at!r} (known: {', '.join(office_ids)})",
-                    )
-                )
+        if "id" in fields:
+            seen.setdefault(fields["id"], file)
+        _check_references(file, fields, category_ids, office_ids, problems)
     if not service_items:
-        problems.append(Problem(parts["services_where"], "", "no services found"))
+        problems.append(
+            Problem(parts["services_where"], "", "no services found", code="no_services")
+        )
     if problems:
         return None
     return Catalog(
@@ -422,26 +434,86 @@ def _build(parts: dict[str, Any], service_items: list[tuple[str, Any]], problems
     )
 
 
+def _check_references(
+    file: str,
+    s: dict[str, Any],
+    category_ids: list[str],
+    office_ids: list[str],
+    problems: list[Problem],
+) -> None:
+    """A service's category and offices must exist; a confirmation names who confirmed."""
+    if category_ids and "category" in s and s["category"] not in category_ids:
+        problems.append(
+            Problem(
+                file,
+                "category",
+                f"unknown category {s['category']!r} (known: {', '.join(category_ids)})",
+                code="unknown_category",
+                value=s["category"],
+            )
+        )
+    office_refs = [("served_by", s.get("served_by"))]
+    office_refs += [(f"steps[{i}].at", step.at) for i, step in enumerate(s.get("steps", ()))]
+    for field, office in office_refs:
+        if office_ids and office is not None and office not in office_ids:
+            problems.append(
+                Problem(
+                    file,
+                    field,
+                    f"unknown office {office!r} (known: {', '.join(office_ids)})",
+                    code="unknown_office",
+                    value=office,
+                )
+            )
+    review = s.get("review")
+    if isinstance(review, Review) and review.confirmed and not review.confirmed_by:
+        problems.append(
+            Problem(
+                file,
+                "review.confirmed_by",
+                "is missing: a confirmed service names who confirmed it",
+                code="missing",
+            )
+        )
+
+
 def _unique(records, file: str, field: str, problems: list[Problem]) -> list[str]:
     ids: list[str] = []
     for r in records:
         if r.id in ids:
-            problems.append(Problem(file, field, f"duplicate id {r.id!r}"))
+            problems.append(
+                Problem(file, field, f"duplicate id {r.id!r}", code="duplicate", value=r.id)
+            )
         else:
             ids.append(r.id)
     return ids
 
 
-def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
-    name = str(path.relative_to(root))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(name, "", "file is missing"))
-        return None
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(name, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
-        return None
+def _read_yaml(
+    root: Path, name: str, overrides: Mapping[str, str | None], problems: list[Problem]
+) -> Any:
+    """Parse one source file (``name`` relative to ``root``); an override replaces its text."""
+    if name in overrides:
+        text = overrides[name]
+        if text is None:
+            problems.append(Problem(name, "", "file is missing", code="file_missing"))
+            return None
+    else:
+        try:
+            text = (root / name).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            problems.append(Problem(name, "", "file is missing", code="file_missing"))
+            return None
+        except UnicodeDecodeError as exc:
+            problems.append(
+                Problem(
+                    name,
+                    "",
+                    f"is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                    code="not_utf8",
+                )
+            )
+            return None
     import yaml
 
     try:
@@ -450,26 +522,46 @@ def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         what = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem(name, "", f"YAML syntax error: {what}", line=line))
+        problems.append(
+            Problem(name, "", f"YAML syntax error: {what}", line=line, code="yaml_syntax")
+        )
         return None
 
 
-def check_catalog_dir(root: str | Path) -> tuple[Catalog | None, list[Problem]]:
-    """Read and validate a catalog source folder; return it and every problem found."""
+def service_files(
+    root: Path, overrides: Mapping[str, str | None] = MappingProxyType({})
+) -> list[str]:
+    """The service files of a source folder (relative names, sorted), with overrides applied."""
+    names = {str(p.relative_to(root)) for p in (root / "services").glob("*.y*ml")}
+    for name, text in overrides.items():
+        if name.startswith("services/") and name.endswith((".yaml", ".yml")):
+            names.add(name) if text is not None else names.discard(name)
+    return sorted(names)
+
+
+def check_catalog_dir(
+    root: str | Path, overrides: Mapping[str, str | None] | None = None
+) -> tuple[Catalog | None, list[Problem]]:
+    """Read and validate a catalog source folder; return it and every problem found.
+
+    ``overrides`` (relative file name → YAML text, or None for a deleted file) checks a
+    draft in memory against the same rules before anything is written (the console).
+    """
     root = Path(root)
+    overrides = overrides or {}
     problems: list[Problem] = []
     if not root.is_dir():
-        return None, [Problem(str(root), "", "is not a folder")]
+        return None, [Problem(str(root), "", "is not a folder", code="not_folder")]
     parts: dict[str, Any] = {}
     for part, file in PART_FILES.items():
-        parts[part] = _read_yaml(root / file, root, problems)
+        parts[part] = _read_yaml(root, file, overrides, problems)
         parts[f"{part}_file"] = file
     parts["services_where"] = "services/"
     items = []
-    for path in sorted((root / "services").glob("*.y*ml")):
-        data = _read_yaml(path, root, problems)
+    for name in service_files(root, overrides):
+        data = _read_yaml(root, name, overrides, problems)
         if data is not None:
-            items.append((str(path.relative_to(root)), data))
+            items.append((name, data))
     syntax_problems = list(problems)
     catalog = _build({k: (v if v is not None else {}) for k, v in parts.items()}, items, problems)
     if syntax_problems:

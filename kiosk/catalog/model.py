@@ -37,6 +37,7 @@ class Review:
     confirmed: bool
     source: str
     notes: str = ""
+    confirmed_by: str = ""  # who confirmed it (name, role); required when confirmed
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 repo.py      the catalog's TUF repository: init, publish, refresh, status
 keys.py      key files of the hub: generate, store (optionally passphrase-protected), load
 cli.py       ``kiosk hub ...``
+editor/      the console's catalog editor (/katalog/): edit, check, preview, confirm, publish
 
 Hub dependencies may be wheels (``pelita-kiosk[hub]``). What the hub shares with the
 kiosks: the catalog model (kiosk/catalog/) and the repository's names (kiosk/tuf_layout.py).

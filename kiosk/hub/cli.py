@@ -1,12 +1,15 @@
 """``kiosk hub ...``: the kecamatan's catalog hub (keys, signed releases, freshness).
 
-Every command is non-interactive: timers and scripts run them. A passphrase for
-protected key files comes from $KIOSK_HUB_PASSPHRASE, never a prompt.
+Timers and scripts run them non-interactively: a passphrase for protected key files
+comes from $KIOSK_HUB_PASSPHRASE. Only at a terminal, when that is unset, does
+``publish`` ask for it (never echoed, never stored).
 """
 
 from __future__ import annotations
 
+import getpass
 import sys
+from pathlib import Path
 
 import click
 
@@ -56,13 +59,32 @@ def hub_init(hub_dir, root_keys, root_threshold, encrypt_keys):
     click.echo("\n".join(lines))
 
 
+def _publish_passphrase(hub_dir: str) -> bytes | None:
+    """$KIOSK_HUB_PASSPHRASE, or a prompt at a terminal when the content key needs one."""
+    from .keys import key_is_encrypted
+    from .repo import KEY_FILES
+
+    passphrase = passphrase_from_env()
+    if passphrase or not key_is_encrypted(Path(hub_dir) / KEY_FILES["targets"]):
+        return passphrase
+    if not sys.stdin.isatty():
+        return None  # publish then says the key is passphrase-protected
+    return click.prompt("Passphrase of the content key", hide_input=True).encode("utf-8")
+
+
 @hub.command("publish")
 @click.argument("catalog_dir", type=click.Path(file_okay=False))
 @hub_option
 def hub_publish(catalog_dir, hub_dir):
-    """Validate CATALOG_DIR, build the next release and sign it."""
+    """Validate CATALOG_DIR, build the next release, sign it and record it in the history."""
+    from .editor.publish import publish
+    from .editor.source import CatalogSource
+
+    who = f"{getpass.getuser()} (kiosk hub publish)"
     try:
-        published = _hub(hub_dir).publish(catalog_dir)
+        published = publish(
+            hub_dir, CatalogSource(catalog_dir), by=who, passphrase=_publish_passphrase(hub_dir)
+        )
     except CatalogInvalid as exc:
         for problem in exc.problems:
             click.echo(str(problem))
@@ -72,9 +94,30 @@ def hub_publish(catalog_dir, hub_dir):
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
-        f"published catalog version {published.version} ({published.length} bytes, "
-        f"sha256 {published.sha256[:12]}…) in {hub_dir}/public"
+        f"published catalog version {published.version} ({len(published.release.encode())} "
+        f"bytes, sha256 {published.sha256[:12]}…) in {hub_dir}/public"
     )
+
+
+@hub.command("encrypt-key")
+@hub_option
+def hub_encrypt_key(hub_dir):
+    """Protect the content (targets) key with a passphrase, or change its passphrase."""
+    from .keys import encrypt_key_file, key_is_encrypted
+    from .repo import KEY_FILES
+
+    path = Path(hub_dir) / KEY_FILES["targets"]
+    if not path.is_file():
+        raise click.ClickException(f"{path} is missing: is this a hub folder?")
+    old = None
+    if key_is_encrypted(path):
+        old = click.prompt("Current passphrase", hide_input=True).encode("utf-8")
+    new = click.prompt("New passphrase", hide_input=True, confirmation_prompt=True)
+    try:
+        encrypt_key_file(path, new.encode("utf-8"), old)
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{path} is now protected by the passphrase; publishing asks for it.")
 
 
 @hub.command("refresh")
@@ -114,3 +157,41 @@ def hub_status(hub_dir):
         )
         if s.warning:
             click.echo(f"!!! {s.warning}")
+
+
+# ---------------------------------------------------------------- reports (issue 13)
+
+db_option = click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help="Database URL (default: sqlite:///HUB/hub.sqlite3; or postgresql://user@host/db).",
+)
+
+
+@hub.command("serve")
+@hub_option
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8090, show_default=True, help="Port.")
+@click.option("--threads", default=4, show_default=True, help="Worker threads.")
+def hub_serve(hub_dir, db_url, host, port, threads):
+    """Serve the kiosks' report endpoint (and the console) with waitress."""
+    from waitress import serve
+
+    from .app import MAX_BODY, create_hub_app
+
+    try:
+        app = create_hub_app(hub_dir, db_url=db_url)
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Pelita hub serving http://{host}:{port}/ (database {app.config['DB_URL']})")
+    serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="pelita-hub",
+        max_request_body_size=MAX_BODY,
+        channel_timeout=30,  # a kiosk that stops sending mid-body is dropped
+    )

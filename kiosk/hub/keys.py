@@ -1,8 +1,9 @@
 """Key files of the hub: Ed25519 private keys as PEM (PKCS#8), optionally passphrase-protected.
 
 Ed25519 because a kiosk without pyca/cryptography can still verify it (securesystemslib
-ships a pure-Python verifier). The passphrase comes from an environment variable, never
-a prompt: hub commands run from scripts and timers.
+ships a pure-Python verifier). The passphrase comes from an environment variable for
+scripts and timers, from a prompt at a terminal, or from the console's publish form; it
+is never stored.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from ..errors import SyncError
 from ..fsutil import atomic_write_bytes
 
 PASSPHRASE_ENV = "KIOSK_HUB_PASSPHRASE"
+
+
+class KeyLocked(SyncError):
+    """A passphrase-protected key file was given no passphrase or a wrong one."""
 
 
 def passphrase_from_env(env: dict | None = None) -> bytes | None:
@@ -69,11 +74,48 @@ def load_signer(path: Path, passphrase: bytes | None = None):
         pem = Path(path).read_bytes()
     except FileNotFoundError:
         raise SyncError(f"key file {path} is missing (is the key stick plugged in?)") from None
-    encrypted = b"ENCRYPTED" in pem.split(b"\n", 1)[0]
+    encrypted = _is_encrypted(pem)
     if encrypted and not passphrase:
-        raise SyncError(f"key file {path} is passphrase-protected: set {PASSPHRASE_ENV}")
+        raise KeyLocked(f"key file {path} is passphrase-protected: set {PASSPHRASE_ENV}")
     try:
         private_key = load_pem_private_key(pem, passphrase if encrypted else None)
     except (ValueError, TypeError) as exc:
-        raise SyncError(f"key file {path} cannot be opened (wrong passphrase?): {exc}") from None
+        raise KeyLocked(f"key file {path} cannot be opened (wrong passphrase?): {exc}") from None
     return _crypto_signer(private_key)
+
+
+def _is_encrypted(pem: bytes) -> bool:
+    return b"ENCRYPTED" in pem.split(b"\n", 1)[0]
+
+
+def key_is_encrypted(path: Path) -> bool:
+    """Does the key file need a passphrase? (False when it is missing.)"""
+    try:
+        return _is_encrypted(Path(path).read_bytes())
+    except FileNotFoundError:
+        return False
+
+
+def encrypt_key_file(path: Path, passphrase: bytes, old_passphrase: bytes | None = None) -> None:
+    """Re-write key file ``path`` protected by ``passphrase`` (PKCS#8, the best encryption
+    cryptography offers); the key itself, and so every signature, stays the same."""
+    from cryptography.hazmat.primitives import serialization
+
+    if not passphrase:
+        raise SyncError("an empty passphrase does not protect anything")
+    pem = Path(path).read_bytes()
+    try:
+        key = serialization.load_pem_private_key(
+            pem, old_passphrase if _is_encrypted(pem) else None
+        )
+    except (ValueError, TypeError) as exc:
+        raise KeyLocked(f"key file {path} cannot be opened (wrong passphrase?): {exc}") from None
+    atomic_write_bytes(
+        path,
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(passphrase),
+        ),
+        mode=0o600,
+    )

@@ -120,3 +120,50 @@ def test_missing_folder_is_one_clear_problem(tmp_path):
 def test_unknown_office_in_served_by(catalog_copy):
     edit(catalog_copy / "services" / "sktm.yaml", lambda d: d.update(served_by="kelurahan"))
     assert any("served_by: unknown office 'kelurahan'" in p for p in problem_lines(catalog_copy))
+
+
+@pytest.mark.parametrize(
+    "change, field, code, value",
+    [
+        (lambda d: d.update(fee="gratis"), "fee", "bad_fee", "gratis"),
+        (lambda d: d.pop("name"), "name", "missing", ""),
+        (lambda d: d.update(category="hiburan"), "category", "unknown_category", "hiburan"),
+        (
+            lambda d: d["requirements"][0].update(copy="salinan"),
+            "requirements[0].copy",
+            "bad_choice",
+            "salinan",
+        ),
+        (lambda d: d["review"].update(confirmed=True), "review.confirmed_by", "missing", ""),
+    ],
+)
+def test_problems_carry_a_code_and_the_bad_value(catalog_copy, change, field, code, value):
+    edit(catalog_copy / "services" / "ktp-el-baru.yaml", change)
+    _, problems = check_catalog_dir(catalog_copy)
+    assert [(p.field, p.code, p.value) for p in problems] == [(field, code, value)]
+
+
+def test_a_confirmation_that_names_who_confirmed_is_valid(catalog_copy):
+    edit(
+        catalog_copy / "services" / "ktp-el-baru.yaml",
+        lambda d: d["review"].update(confirmed=True, confirmed_by="Bu Sari, PATEN"),
+    )
+    catalog, problems = check_catalog_dir(catalog_copy)
+    assert problems == []
+    assert catalog.service("ktp-el-baru").review.confirmed_by == "Bu Sari, PATEN"
+
+
+def test_overrides_check_a_draft_without_touching_the_files(catalog_copy):
+    path = catalog_copy / "services" / "ktp-el-baru.yaml"
+    before = path.read_bytes()
+    draft = before.decode().replace("\nfee: 0", "\nfee: -5")
+    _, problems = check_catalog_dir(catalog_copy, {"services/ktp-el-baru.yaml": draft})
+    assert [(p.field, p.code) for p in problems] == [("fee", "bad_fee")]
+    new = before.decode().replace("id: ktp-el-baru", "id: ktp-el-baru-2")
+    catalog, problems = check_catalog_dir(
+        catalog_copy,
+        {"services/ktp-el-baru-2.yaml": new, "services/ktp-el-baru.yaml": None},
+    )
+    assert problems == []
+    assert catalog.service("ktp-el-baru-2") and not catalog.service("ktp-el-baru")
+    assert path.read_bytes() == before

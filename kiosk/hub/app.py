@@ -1,0 +1,76 @@
+"""The hub's web app: the kiosks' report endpoint now, the staff console and the catalog
+editor as they arrive (issues 15, 16 register their blueprints in ``create_hub_app``).
+
+One Flask app per hub folder. The database engine lives in ``app.extensions["hub_db"]``
+(:func:`engine` gets it inside a request); the schema is migrated to the newest
+revision when the app is made, so ``kiosk hub serve`` after an upgrade just works.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy.engine import Engine
+
+from . import db
+
+SECRET_FILE = "keys/console-secret"
+MAX_BODY = 1024 * 1024  # bytes; a kiosk's bundle is a few KB, a month's backlog < 200 KB
+
+
+def create_hub_app(
+    hub_dir: str | os.PathLike[str],
+    *,
+    db_url: str | None = None,
+    test_config: dict[str, Any] | None = None,
+) -> Flask:
+    """The hub app for ``hub_dir``; ``db_url`` defaults to ``<hub>/hub.sqlite3``."""
+    hub = Path(hub_dir)
+    app = Flask("kiosk.hub")
+    app.config.update(
+        HUB_DIR=str(hub),
+        DB_URL=db_url or db.default_url(hub),
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        SECRET_KEY=_secret_key(hub),
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    engine = db.connect(app.config["DB_URL"])
+    db.upgrade(engine)
+    app.extensions["hub_db"] = engine
+
+    from .report_api import api
+
+    app.register_blueprint(api, url_prefix="/api")
+    return app
+
+
+def engine() -> Engine:
+    """The hub database of the app handling this request."""
+    found: Engine = current_app.extensions["hub_db"]
+    return found
+
+
+def _secret_key(hub: Path) -> str:
+    """The app's session secret: made once, kept 0600 in the hub's keys folder."""
+    path = hub / SECRET_FILE
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(value + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    return value

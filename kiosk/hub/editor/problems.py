@@ -1,0 +1,69 @@
+"""The validator's problems as Indonesian sentences next to the form field they are about."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ...catalog.load import Problem
+from . import text as T
+
+_INDEX = re.compile(r"\[(\d+)\]")
+LIST_FIELDS = ("legal_basis", "keywords")  # a textarea: every item's problem goes on it
+
+
+def form_key(field: str) -> str:
+    """``requirements[2].document`` → ``requirements-2-document`` (the input's name)."""
+    key = _INDEX.sub(r"-\1", field).replace(".", "-")
+    for name in LIST_FIELDS:
+        if key.startswith(name + "-"):
+            return name
+    return key
+
+
+def message(problem: Problem) -> str:
+    """One plain Indonesian sentence for ``problem``."""
+    leaf = re.sub(r"\[\d+\]$", "", problem.field.rsplit(".", 1)[-1])
+    special = T.FIELD_PROBLEMS.get((leaf, problem.code))
+    if special:
+        return special
+    return T.PROBLEMS.get(problem.code, T.PROBLEM_FALLBACK).format(value=problem.value)
+
+
+def label(field: str) -> str:
+    """``requirements[2].document`` → ``Persyaratan 3: Dokumen`` (for a list of problems)."""
+    parts = []
+    for part in field.split("."):
+        match = re.match(r"^(\w+)(?:\[(\d+)\])?$", part)
+        if not match:
+            parts.append(part)
+            continue
+        name = T.FIELD_LABELS.get(match[1], match[1])
+        parts.append(f"{name} {int(match[2]) + 1}" if match[2] else name)
+    return ": ".join(parts)
+
+
+@dataclass(frozen=True)
+class FieldErrors:
+    """Problems of one file, by input name; the rest (other files) listed apart."""
+
+    by_field: dict[str, list[str]]
+    elsewhere: list[str]
+
+    @property
+    def count(self) -> int:
+        return sum(map(len, self.by_field.values())) + len(self.elsewhere)
+
+
+def field_errors(problems: Iterable[Problem], file: str) -> FieldErrors:
+    """Group ``problems`` by the input they belong to in the form of ``file``."""
+    by_field: dict[str, list[str]] = {}
+    elsewhere = []
+    for problem in problems:
+        if problem.file == file and problem.field:
+            by_field.setdefault(form_key(problem.field), []).append(message(problem))
+        else:
+            where = f"{problem.file}, {label(problem.field)}" if problem.field else problem.file
+            elsewhere.append(f"{where}: {message(problem)}")
+    return FieldErrors(by_field, elsewhere)
