@@ -51,7 +51,7 @@ def _ssid(value: str) -> str | None:
 def _wifi_password(value: str) -> str | None:
     if value == "" or (8 <= len(value) <= 63 and value.isascii() and value.isprintable()):
         return None
-    return "must be empty (open Wi-Fi) or 8 to 63 plain characters (WPA2)"
+    return "must be empty (an open hotspot) or 8 to 63 plain characters: WPA2 needs 8 to 63"
 
 
 def _hub_url(value: str) -> str | None:
