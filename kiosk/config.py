@@ -54,12 +54,6 @@ def _wifi_password(value: str) -> str | None:
     return "must be empty (an open hotspot) or 8 to 63 plain characters: WPA2 needs 8 to 63"
 
 
-def _hub_url(value: str) -> str | None:
-    if value == "" or re.fullmatch(r"(https?|file)://[^\s\"]+", value):
-        return None
-    return "must be empty or start with http://, https:// or file://"
-
-
 def setting(
     default: Any,
     help: str,
@@ -141,9 +135,7 @@ class Config:
     wifi_password: str = setting(
         "", "Wi-Fi password (WPA2); empty for an open hotspot.", validate=_wifi_password
     )
-    hub_url: str = setting(
-        "", "URL of the kecamatan's catalog hub (TUF repository).", validate=_hub_url
-    )
+    hub_url: str = setting("", "URL of the kecamatan's catalog hub (TUF repository).")
     trust_root: str = setting(
         "",
         "Trusted TUF root.json shipped with the install (read-only). "

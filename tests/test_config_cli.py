@@ -77,7 +77,6 @@ def test_get_prints_what_the_file_says(toml, name, expected):
         ("paper_width=81", "paper_width must be 58 or 80, not 81"),
         ("village=Kem Lagi", "village must be lower-case letters, digits and '-'"),
         ("wifi_password=pendek", "wifi_password must be empty (an open hotspot) or 8 to 63"),
-        ("hub_url=ftp://hub", "hub_url must be empty or start with http://"),
         ("printer.type=bogus", "printer: unknown type 'bogus'"),
         ("printer.path=/tmp/x", "printer: unknown option(s) path for type 'folder'"),
         ("colour=blue", "unknown setting 'colour'"),

@@ -276,7 +276,7 @@ def test_uninstall_removes_what_install_laid(installer, tmp_path):
         (["--village", "Kem Lagi"], "Error: pengaturan ditolak: kiosk config: village must be"),
         (
             ["--village", "kemlagi", "--wifi-password", "pendek"],
-            "Error: pengaturan ditolak: kiosk config: wifi_password must be empty (an open hotspot)",
+            "Error: pengaturan ditolak: kiosk config: wifi_password must be empty",
         ),
         (
             ["--village", "kemlagi", "--printer", "bogus"],
