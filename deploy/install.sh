@@ -350,13 +350,15 @@ preflight() {
 # --------------------------------------------------------------- settings --
 # The settings file belongs to the app: `kiosk config get/set/write` read, check and
 # write it through the one schema (kiosk/config.py); the installer keeps no copy of
-# it. The kiosk command is the venv's on this machine, or a developer's on PATH
-# (--root runs in tests and image builds).
+# it. The kiosk command is the venv's on this machine, else one on PATH or the
+# checkout's own .venv (scripts/setup) for --root runs in tests and image builds.
 kiosk_cli() {
     if [[ -z $ROOT && -x $VENV/bin/kiosk ]]; then
         "$VENV/bin/kiosk" "$@"
     elif have kiosk; then
         kiosk "$@"
+    elif [[ -x $SRC_DIR/.venv/bin/kiosk ]]; then
+        "$SRC_DIR/.venv/bin/kiosk" "$@"
     else
         return 127
     fi
@@ -457,7 +459,7 @@ settle_settings() {
     if [[ $keep -eq 0 ]] && have_kiosk_cli; then
         render_config >/dev/null
     elif [[ $keep -eq 0 && -n $ROOT ]]; then
-        die "--root perlu perintah kiosk (scripts/setup, lalu PATH=\"$SRC_DIR/.venv/bin:\$PATH\")"
+        die "--root perlu perintah kiosk: jalankan dulu scripts/setup (membuat $SRC_DIR/.venv)"
     fi
     info "desa: $VILLAGE · Wi-Fi: \"$SSID\" ($([[ -n $WIFI_PASSWORD ]] && echo WPA2 || echo terbuka))" \
         "· kanal $CHANNEL · negara $COUNTRY · printer: $PRINTER_TYPE"
