@@ -10,11 +10,16 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import CatalogInvalid, KioskError
+from .console_cli import demo, purge_contacts, report, user
 from .keys import PASSPHRASE_ENV, passphrase_from_env
+
+if TYPE_CHECKING:
+    from .repo import Hub
 
 hub_option = click.option(
     "--hub",
@@ -25,14 +30,14 @@ hub_option = click.option(
 )
 
 
-def _hub(path):
+def _hub(path: str) -> Hub:
     from .repo import Hub
 
     return Hub(path, passphrase=passphrase_from_env())
 
 
 @click.group()
-def hub():
+def hub() -> None:
     """The kecamatan's catalog hub: keys, signed releases, freshness."""
 
 
@@ -50,7 +55,7 @@ def hub():
     is_flag=True,
     help=f"Protect the root and content keys with the passphrase in ${PASSPHRASE_ENV}.",
 )
-def hub_init(hub_dir, root_keys, root_threshold, encrypt_keys):
+def hub_init(hub_dir: str, root_keys: int, root_threshold: int, encrypt_keys: bool) -> None:
     """Create a hub: keys and the first signed (empty) metadata."""
     try:
         lines = _hub(hub_dir).init(root_keys, root_threshold, encrypt_keys)
@@ -75,7 +80,7 @@ def _publish_passphrase(hub_dir: str) -> bytes | None:
 @hub.command("publish")
 @click.argument("catalog_dir", type=click.Path(file_okay=False))
 @hub_option
-def hub_publish(catalog_dir, hub_dir):
+def hub_publish(catalog_dir: str, hub_dir: str) -> None:
     """Validate CATALOG_DIR, build the next release, sign it and record it in the history."""
     from .editor.publish import publish
     from .editor.source import CatalogSource
@@ -101,7 +106,7 @@ def hub_publish(catalog_dir, hub_dir):
 
 @hub.command("encrypt-key")
 @hub_option
-def hub_encrypt_key(hub_dir):
+def hub_encrypt_key(hub_dir: str) -> None:
     """Protect the content (targets) key with a passphrase, or change its passphrase."""
     from .keys import encrypt_key_file, key_is_encrypted
     from .repo import KEY_FILES
@@ -123,7 +128,7 @@ def hub_encrypt_key(hub_dir):
 @hub.command("refresh")
 @hub_option
 @click.option("--force", is_flag=True, help="Re-sign snapshot and timestamp even if not due.")
-def hub_refresh(hub_dir, force):
+def hub_refresh(hub_dir: str, force: bool) -> None:
     """Re-sign snapshot/timestamp before they expire (run daily); warn about expiry."""
     try:
         done, warnings = _hub(hub_dir).refresh(force)
@@ -138,7 +143,7 @@ def hub_refresh(hub_dir, force):
 
 @hub.command("status")
 @hub_option
-def hub_status(hub_dir):
+def hub_status(hub_dir: str) -> None:
     """Version and expiry of every role, in plain words."""
     from .repo import KEY_FILES
 
@@ -175,16 +180,26 @@ db_option = click.option(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8090, show_default=True, help="Port.")
 @click.option("--threads", default=4, show_default=True, help="Worker threads.")
-def hub_serve(hub_dir, db_url, host, port, threads):
+@click.option(
+    "--secure-cookies",
+    is_flag=True,
+    help="Behind HTTPS (a reverse proxy): the console's session cookie is sent only over HTTPS.",
+)
+def hub_serve(
+    *, hub_dir: str, db_url: str | None, host: str, port: int, threads: int, secure_cookies: bool
+) -> None:
     """Serve the kiosks' report endpoint (and the console) with waitress."""
     from waitress import serve
 
     from .app import MAX_BODY, create_hub_app
 
     try:
-        app = create_hub_app(hub_dir, db_url=db_url)
+        app = create_hub_app(hub_dir, db_url=db_url, secure_cookies=secure_cookies)
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
+    from .console.maintenance import Maintenance
+
+    Maintenance(app.extensions["hub_db"]).start()  # contacts purge + demand rollup
     click.echo(f"Pelita hub serving http://{host}:{port}/ (database {app.config['DB_URL']})")
     serve(
         app,
@@ -195,3 +210,9 @@ def hub_serve(hub_dir, db_url, host, port, threads):
         max_request_body_size=MAX_BODY,
         channel_timeout=30,  # a kiosk that stops sending mid-body is dropped
     )
+
+
+# ---------------------------------------------------------------- console (issue 15)
+
+for _command in (user, report, purge_contacts, demo):
+    hub.add_command(_command)
