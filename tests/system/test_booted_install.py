@@ -43,8 +43,10 @@ SYSTEM_STATE = (
 KEPT = ("/etc/kiosk/kiosk.toml", "/usr/share/kiosk/trust/root.json", "/var/lib/kiosk/",
         "/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow", "/etc/.pwd.lock")  # fmt: skip
 PI_CONFIG = "# Raspberry Pi firmware settings\narm_64bit=1\n"
-COPY_IGNORE = shutil.ignore_patterns(".venv", ".venv-*", ".git", "__pycache__", "*.egg-info", ".pytest_cache",
-                                     ".ruff_cache", ".mypy_cache", "build")  # fmt: skip
+COPY_IGNORE = shutil.ignore_patterns(
+    ".venv", ".venv-*", ".git", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache",
+    ".mypy_cache", "build",
+)  # fmt: skip
 
 
 class Box:
