@@ -91,7 +91,7 @@ def base_root(log: Path) -> Path:
     _run(["chroot", str(building), "apt-get", "clean"], timeout=60, log=log)
     policy.unlink()
     (building / ".complete").write_text(" ".join(packages) + "\n")
-    building.rename(root)
+    _publish(building, root)
     return root
 
 
@@ -108,8 +108,18 @@ def wheelhouse(log: Path) -> Path:
            "--only-binary=:all:", "-d", str(building)]  # fmt: skip
     _run([*pip, str(REPO), "setuptools>=61", "wheel"], timeout=600, log=log)
     (building / ".complete").write_text("")
-    building.rename(house)
+    _publish(building, house)
     return house
+
+
+def _publish(building: Path, final: Path) -> None:
+    """Move a finished build into place; another run may have finished the same one first."""
+    try:
+        building.rename(final)
+    except OSError:
+        if not (final / ".complete").exists():
+            raise
+        shutil.rmtree(building, ignore_errors=True)
 
 
 class Container:
