@@ -37,7 +37,8 @@ from .repo import EXPIRY, Hub, Published
 
 ROLE = "complaints"
 KEY_FILE = Path("keys/online/complaints.pem")
-ROLE_EXPIRY = timedelta(days=90)  # re-signed by every publish; the console publishes often
+ROLE_EXPIRY = timedelta(days=90)  # re-signed by every publish and by refresh_statuses
+RESIGN_WHEN_LEFT = timedelta(days=30)
 KEEP_VERSIONS = 3
 
 
@@ -100,7 +101,7 @@ def enable_statuses(hub: Hub) -> str:
 
 def publish_statuses(hub: Hub, entries: Iterable[TicketStatus]) -> Published:
     """Sign and publish the whole status table (replaces the previous one)."""
-    from tuf.api.metadata import Metadata, MetaFile, TargetFile, Targets
+    from tuf.api.metadata import TargetFile, Targets
 
     now = hub.now()
     data = status_document(entries, now)
@@ -112,27 +113,50 @@ def publish_statuses(hub: Hub, entries: Iterable[TicketStatus]) -> Published:
         sha = info.hashes["sha256"]
         target_path = hub.targets_dir / f"{sha}.{TARGET_NAME}"
         atomic_write_bytes(target_path, data)  # 1. the file itself
-        versions = hub._versions(ROLE)
-        if versions:
+        if hub._versions(ROLE):
             role = hub._latest(ROLE).signed
-            role.version += 1
         else:
-            role = Targets(version=1)
-        role.expires = now + ROLE_EXPIRY
+            role = Targets()
+            role.version = 0  # the first signing makes it version 1
         role.targets = {TARGET_NAME: info}
-        role_md = Metadata(role)
-        role_md.sign(load_signer(key_path))  # 2. (named by role: its type is "targets")
-        role_bytes = hub._write(hub.metadata_dir / f"{role.version}.{ROLE}.json", role_md)
-        signers = hub._signers("snapshot", "timestamp")
-        snapshot = hub._latest("snapshot").signed
-        snapshot.version += 1
-        snapshot.expires = now + EXPIRY["snapshot"]
-        snapshot.meta[f"{ROLE}.json"] = MetaFile.from_data(role.version, role_bytes, ["sha256"])
-        snapshot_bytes = hub._sign_write(Metadata(snapshot), signers["snapshot"])  # 3.
-        meta = MetaFile.from_data(snapshot.version, snapshot_bytes, ["sha256"])
-        hub._write_timestamp(meta, signers["timestamp"], hub._timestamp().signed.version + 1)
-        _prune(hub)
-    return Published(role.version, sha, len(data), target_path)
+        version = _sign_chain(hub, role)
+    return Published(version, sha, len(data), target_path)
+
+
+def refresh_statuses(hub: Hub, force: bool = False) -> str | None:
+    """Re-sign the complaints role before it expires (``kiosk hub refresh``, daily), so a
+    quiet month at the console never makes kiosks refuse the last published answers.
+    None when statuses are not set up or nothing is due."""
+    if not hub._versions(ROLE):
+        return None
+    with publish_lock(hub):
+        role = hub._latest(ROLE).signed
+        if not force and role.expires - hub.now() >= RESIGN_WHEN_LEFT:
+            return None
+        version = _sign_chain(hub, role)
+    return f"re-signed complaint statuses (version {version})"
+
+
+def _sign_chain(hub: Hub, role: Any) -> int:
+    """Next version of the complaints role → snapshot → timestamp; returns its version."""
+    from tuf.api.metadata import Metadata, MetaFile
+
+    now = hub.now()
+    role.version += 1
+    role.expires = now + ROLE_EXPIRY
+    role_md = Metadata(role)
+    role_md.sign(load_signer(hub.path / KEY_FILE))  # named by role: its type is "targets"
+    role_bytes = hub._write(hub.metadata_dir / f"{role.version}.{ROLE}.json", role_md)
+    signers = hub._signers("snapshot", "timestamp")
+    snapshot = hub._latest("snapshot").signed
+    snapshot.version += 1
+    snapshot.expires = now + EXPIRY["snapshot"]
+    snapshot.meta[f"{ROLE}.json"] = MetaFile.from_data(role.version, role_bytes, ["sha256"])
+    snapshot_bytes = hub._sign_write(Metadata(snapshot), signers["snapshot"])
+    meta = MetaFile.from_data(snapshot.version, snapshot_bytes, ["sha256"])
+    hub._write_timestamp(meta, signers["timestamp"], hub._timestamp().signed.version + 1)
+    _prune(hub)
+    return int(role.version)
 
 
 def _prune(hub: Hub) -> None:

@@ -23,7 +23,7 @@ from ..voice.statuses import StatusStore
 from ..voice.ticket import new_ticket, parse_ticket
 from .csrf import FormTokens
 from .printing import PerClientLimit, printer_ready
-from .responses import page_response
+from .responses import send
 from .voice_pages import survey_context
 
 log = logging.getLogger(__name__)
@@ -99,10 +99,10 @@ def _client() -> str:
 
 
 def _send(site, template: str, status: int = 200, **context) -> Response:
-    page = site.render(template, status=status, **context)
-    code, headers, body = page_response(request.environ, page)
-    headers = [(k, v) for k, v in headers if k != "Cache-Control"] + [("Cache-Control", "no-store")]
-    return Response(body, status=code, headers=headers)
+    """A rendered answer; never cached (it is about this post, or a ticket)."""
+    response = send(site.render(template, status=status, **context))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 STATUS_OF = {OK: 200, AGAIN: 429, BUSY: 429, FULL: 503, UNREADY: 503}

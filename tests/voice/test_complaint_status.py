@@ -131,3 +131,18 @@ def test_bad_entries_are_refused_before_signing(hub):
 
 def test_delegation_is_set_up_once(hub):
     assert "already delegated" in enable_statuses(hub)
+
+
+def test_refresh_re_signs_the_statuses_before_they_expire(tmp_path, hub):
+    from datetime import timedelta
+
+    from kiosk.hub.statuses import ROLE_EXPIRY, refresh_statuses
+
+    publish_statuses(hub, [TicketStatus(TICKET, "diproses", date(2026, 12, 1))])
+    assert refresh_statuses(hub) is None  # fresh: nothing due
+    version = hub._versions(ROLE)[-1]
+    later = Hub(hub.path, now=lambda: hub.now() + ROLE_EXPIRY - timedelta(days=5))
+    assert refresh_statuses(later) == f"re-signed complaint statuses (version {version + 1})"
+    config = kiosk(tmp_path, hub)
+    assert run_sync(config, str(stick(tmp_path, hub))).ok
+    assert StatusStore(config).lookup(TICKET)["status"] == "diproses"
