@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 BAR_HEIGHT = 22
-LABEL_WIDTH = 220
-CHART_WIDTH = 640
+LABEL_WIDTH = 330
+CHART_WIDTH = 760
 COLORS = ("#1f5f8b", "#b35900", "#2e7d32")  # contrast ≥ 4.5:1 on white
 
 
