@@ -64,15 +64,15 @@ def _upsert(conn: sa.Connection, sums: dict[Key, int]) -> None:
 def _settled_top(conn: sa.Connection, after: int, cutoff: datetime) -> int | None:
     """The highest counts id such that every row up to it is older than ``cutoff``."""
     counts, records = db.counts, db.records
+    top = conn.execute(sa.select(sa.func.max(counts.c.id))).scalar()
+    if top is None or top <= after:  # nothing new: the usual case, one index look-up
+        return None if top is None else int(top)
     young = conn.execute(
         sa.select(sa.func.min(counts.c.id))
         .join(records, records.c.id == counts.c.record_pk)
         .where(counts.c.id > after, records.c.received_at >= cutoff)
     ).scalar()
-    if young is not None:
-        return int(young) - 1
-    top = conn.execute(sa.select(sa.func.max(counts.c.id))).scalar()
-    return None if top is None else int(top)
+    return int(top) if young is None else int(young) - 1
 
 
 def refresh(engine: sa.Engine, *, now: datetime, settle: timedelta = timedelta(minutes=5)) -> int:
