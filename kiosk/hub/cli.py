@@ -130,11 +130,16 @@ def hub_encrypt_key(hub_dir: str) -> None:
 @click.option("--force", is_flag=True, help="Re-sign snapshot and timestamp even if not due.")
 def hub_refresh(hub_dir: str, force: bool) -> None:
     """Re-sign snapshot/timestamp before they expire (run daily); warn about expiry."""
+    from .statuses import refresh_statuses
+
     try:
         done, warnings = _hub(hub_dir).refresh(force)
+        statuses = refresh_statuses(_hub(hub_dir), force)
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("\n".join(done) if done else "nothing due: snapshot and timestamp are fresh")
+    if statuses:
+        click.echo(statuses)
     for warning in warnings:
         click.echo(f"!!! {warning}", err=True)
     if warnings:
