@@ -23,6 +23,7 @@ from ..console_tables import demand_rollup, rollup_state
 
 FLEET = ""  # kiosk_id of the fleet-wide sums
 NAME = "counts"
+ANALYZE_AFTER = 10_000  # folded groups after which PostgreSQL's statistics are renewed
 Key = tuple[str, date, str, str, str]  # grain, period_start, kiosk_id, service_id, metric
 
 
@@ -100,4 +101,7 @@ def refresh(engine: sa.Engine, *, now: datetime, settle: timedelta = timedelta(m
             .group_by(c.kiosk_id, c.day, c.service_id, c.metric)
         ).all()
         _upsert(conn, fold(delta))
+        if conn.dialect.name == "postgresql" and len(delta) > ANALYZE_AFTER:
+            # fresh statistics, or the planner may scan the whole rollup (autovacuum is late)
+            conn.execute(sa.text("ANALYZE demand_rollup"))
         return top - after
