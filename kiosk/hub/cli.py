@@ -190,8 +190,22 @@ db_option = click.option(
     is_flag=True,
     help="Behind HTTPS (a reverse proxy): the console's session cookie is sent only over HTTPS.",
 )
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="The catalog source folder the console's editor changes. [default: HUB_DIR/catalog]",
+)
 def hub_serve(
-    *, hub_dir: str, db_url: str | None, host: str, port: int, threads: int, secure_cookies: bool
+    *,
+    hub_dir: str,
+    db_url: str | None,
+    host: str,
+    port: int,
+    threads: int,
+    secure_cookies: bool,
+    catalog_dir: str | None,
 ) -> None:
     """Serve the kiosks' report endpoint (and the console) with waitress."""
     from waitress import serve
@@ -199,7 +213,9 @@ def hub_serve(
     from .app import MAX_BODY, create_hub_app
 
     try:
-        app = create_hub_app(hub_dir, db_url=db_url, secure_cookies=secure_cookies)
+        app = create_hub_app(
+            hub_dir, db_url=db_url, secure_cookies=secure_cookies, catalog_dir=catalog_dir
+        )
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
     from .console.maintenance import Maintenance
