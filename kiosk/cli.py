@@ -213,6 +213,9 @@ def status(config_file):
         )
     except KioskError as exc:
         click.echo(f"catalog: cannot be loaded: {exc}")
+    from .printer.roll import Roll
+
+    click.echo(Roll.for_config(config).state().describe())
     click.echo(format_status(all_statuses(config)))
 
 
