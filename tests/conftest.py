@@ -89,7 +89,7 @@ class LiveServer:
                 host="127.0.0.1",
                 port=free_port(),
                 threads=4,
-                clear_untrusted_proxy_headers=True,
+                clear_untrusted_proxy_headers=True,  # waitress 2.1 (Bookworm) warns otherwise
             )
         self.server = server
         self.port = server.effective_port
