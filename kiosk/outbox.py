@@ -185,6 +185,19 @@ class Outbox:
         assert new_id is not None
         return new_id
 
+    def append_health(self, body: dict[str, Any]) -> int:
+        """Append a health record, replacing unsent ones of the same kiosk day: a month
+        offline still leaves one health record per day, not one per sync attempt."""
+        validate("health", body)
+        today = clockstate.wall_iso()[:10]
+        with self._db(write=True) as db:
+            db.execute(
+                "DELETE FROM records WHERE kind = 'health' AND sent = 0 "
+                "AND substr(kiosk_time, 1, 10) = ?",
+                (today,),
+            )
+        return self.append("health", body)
+
     def _stamp(self) -> tuple[str, str, float, str]:
         from .sync.clock import TimeFloor
 

@@ -103,6 +103,7 @@ def _locked_sync(config, source, folder, fetcher, writer, health_check, checkpoi
             raise SyncError("the hub has no catalog published yet ('kiosk hub publish')")
         # Verified and unexpired at the floor: safe to move the floor forward.
         floor.raise_to(started, offer.issued)
+        _take_report_key(client, config, staging)
         if not activator.is_current(offer.sha256):
             activator.check_offer(offer.version, offer.sha256)
             staging.mkdir(parents=True, exist_ok=True)
@@ -128,6 +129,22 @@ def _locked_sync(config, source, folder, fetcher, writer, health_check, checkpoi
     )
     _status(config, summary, True, started, version, "", source, clock_note, success=True)
     return SyncResult(True, changed, version, summary, "", fetcher)
+
+
+def _take_report_key(client: HubClient, config: Config, staging: Path) -> None:
+    """The hub's report key rides the same verified metadata (docs/reports.md)."""
+    import hashlib
+
+    from ..reports.hubkey import TARGET_NAME, key_path, store_hub_key
+
+    try:
+        have = hashlib.sha256(key_path(config.state_path).read_bytes()).hexdigest()
+    except OSError:
+        have = None
+    data = client.fetch_file(TARGET_NAME, staging, have)
+    if data is not None:
+        store_hub_key(config.state_path, data)
+        log.info("received the hub's report key")
 
 
 def _trust_root(config: Config) -> bytes:
