@@ -73,7 +73,7 @@ def serve_hub(app) -> LiveServer:
 
 
 @pytest.fixture
-def world(tmp_path, hub_template, hub_db):
+def world(tmp_path, hub_template, hub_db):  # noqa: F811 - the imported fixture
     hub_dir = tmp_path / "hub"
     shutil.copytree(hub_template, hub_dir)
     from kiosk.hub.app import create_hub_app
