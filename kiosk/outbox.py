@@ -2,7 +2,7 @@
 
 One SQLite file (``<state>/reports/outbox.sqlite3``; Python's own sqlite3, no extra
 package). SQLite gives what a power cut needs: every append is one transaction, fsynced
-(``synchronous=FULL``) before ``append`` returns, and ids come from AUTOINCREMENT, so
+(rollback journal, ``synchronous=FULL``) before ``append`` returns, and ids come from AUTOINCREMENT, so
 they are ordered, unique on this kiosk and never reused, even after ``kill -9`` or
 after records are freed. A second process (the web, the printer, ``kiosk sync``) may
 append at the same time: ``BEGIN IMMEDIATE`` serialises writers.
@@ -23,6 +23,7 @@ resident's record with OutboxFull, whose message can be shown as it is.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import HubKeyMissing, OutboxFull
+from .errors import HubKeyMissing, OutboxFull, OutboxRefused
 from .records import PERSONAL_KINDS, validate
 from .reports import clockstate
 from .reports.hubkey import HubKey, load_hub_key
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 MACHINE_HEADROOM = 1.1  # health and counts may use 10 % over the bound before refusal
 MAX_RECORD_BYTES = 64 * 1024
+LOW_DISK_BYTES = 1024 * 1024  # an SQLite error with less free than this: the disk is full
 FILE_NAME = "outbox.sqlite3"
 
 # A preset dictionary for zlib: the keys and words records repeat. Small records
@@ -140,9 +142,25 @@ class Outbox:
 
     @contextmanager
     def _db(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        try:
+            with self._connection(write=write) as db:
+                yield db
+        except sqlite3.OperationalError as exc:
+            # A full disk shows as SQLITE_FULL, or as an I/O error of the journal write.
+            if "full" in str(exc) or shutil.disk_usage(self.folder).free < LOW_DISK_BYTES:
+                raise OutboxFull(
+                    "the kiosk's disk is full: nothing more can be kept until space is freed "
+                    "(records already kept are safe)"
+                ) from None
+            raise OutboxRefused(f"the outbox cannot be used right now ({exc})") from None
+
+    @contextmanager
+    def _connection(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         self.folder.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
-            db.execute("PRAGMA journal_mode=WAL")
+            # A rollback journal, not WAL: with WAL every new connection needs room for a
+            # shared-memory file, so a full SD card could not even be read (and emptied).
+            db.execute("PRAGMA journal_mode=DELETE")
             db.execute("PRAGMA synchronous=FULL")
             db.execute(_SCHEMA)
             if not write:
@@ -186,14 +204,15 @@ class Outbox:
         return new_id
 
     def append_health(self, body: dict[str, Any]) -> int:
-        """Append a health record, replacing unsent ones of the same kiosk day: a month
-        offline still leaves one health record per day, not one per sync attempt."""
+        """Append a health record, replacing waiting ones of the same kiosk day: a month
+        offline still leaves one health record per day, not one per sync attempt. (Even
+        one that already left in a bundle may go: it is never merged into another record,
+        so dropping it can lose a stale snapshot but never double anything.)"""
         validate("health", body)
         today = clockstate.wall_iso()[:10]
         with self._db(write=True) as db:
             db.execute(
-                "DELETE FROM records WHERE kind = 'health' AND sent = 0 "
-                "AND substr(kiosk_time, 1, 10) = ?",
+                "DELETE FROM records WHERE kind = 'health' AND substr(kiosk_time, 1, 10) = ?",
                 (today,),
             )
         return self.append("health", body)

@@ -202,6 +202,14 @@ class Ingestor:
         for attempt in range(3):  # a concurrent push of the same records: retry, then dups
             try:
                 with self.engine.begin() as conn:
+                    # First a write to the kiosk's row: bundles of one kiosk take turns
+                    # (SQLite: the write lock; PostgreSQL: the row lock), so every read
+                    # below sees what the previous one committed.
+                    conn.execute(
+                        sa.update(db.kiosks)
+                        .where(db.kiosks.c.kiosk_id == kiosk_id)
+                        .values(last_seen_at=received, last_transport=transport)
+                    )
                     enrolled = self._enroll(conn, bundle, enroll_code, received)
                     new_ids, dups = self._insert(conn, bundle, incoming, transport, received)
                     next_id = _next_id(conn, kiosk_id)
@@ -238,6 +246,17 @@ class Ingestor:
         if code is None:
             return False
         kiosk_id = header["kiosk"]
+        now_held = conn.execute(
+            sa.select(db.kiosks.c.public_key, db.kiosks.c.revoked_at).where(
+                db.kiosks.c.kiosk_id == kiosk_id
+            )
+        ).first()
+        if (
+            now_held is not None
+            and now_held.public_key == header["pub"]
+            and not now_held.revoked_at
+        ):
+            return True  # the same enrollment, pushed twice at once: already done
         if not isinstance(code, str) or not check_code(conn, kiosk_id, code, when):
             raise Refused(
                 403,
@@ -267,16 +286,12 @@ class Ingestor:
         transport: str,
         received: datetime,
     ) -> tuple[list[int], int]:
+        """Insert the records not held yet; (their ids, how many were already held)."""
         kiosk_id = bundle.header["kiosk"]
         placer = Placer(conn, kiosk_id, bundle.header, transport, received)
         ids = [i.envelope["id"] for i in incoming]
         held = _held(conn, kiosk_id, ids)
         fresh = [i for i in incoming if i.envelope["id"] not in held]
-        conn.execute(
-            sa.update(db.kiosks)
-            .where(db.kiosks.c.kiosk_id == kiosk_id)
-            .values(last_seen_at=received, last_transport=transport)
-        )
         if not fresh:
             return [], len(incoming)
         rows = [placer.record_row(item.envelope) for item in fresh]
