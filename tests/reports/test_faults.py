@@ -19,7 +19,7 @@ from kiosk.hub.enroll import revoke
 from kiosk.hub.ingest import Ingestor
 from kiosk.hub.stick_import import import_stick
 from kiosk.outbox import Outbox
-from kiosk.reports.bundle import parse_bundle, write_bundle
+from kiosk.reports.bundle import parse_bundle
 from kiosk.reports.hubkey import load_hub_key, store_hub_key
 from kiosk.reports.identity import load_identity
 from kiosk.reports.outgoing import apply_ack, build_bundles
