@@ -2,9 +2,9 @@
 
 One SQLite file (``<state>/reports/outbox.sqlite3``; Python's own sqlite3, no extra
 package). SQLite gives what a power cut needs: every append is one transaction, fsynced
-(rollback journal, ``synchronous=FULL``) before ``append`` returns, and ids come from AUTOINCREMENT, so
-they are ordered, unique on this kiosk and never reused, even after ``kill -9`` or
-after records are freed. A second process (the web, the printer, ``kiosk sync``) may
+(rollback journal, ``synchronous=FULL``) before ``append`` returns, and ids come from
+AUTOINCREMENT, so they are ordered, unique on this kiosk and never reused, even after
+``kill -9`` or after records are freed. A second process (the web, the printer, ``kiosk sync``) may
 append at the same time: ``BEGIN IMMEDIATE`` serialises writers.
 
 Privacy: residents' records (``records.PERSONAL_KINDS``) are sealed to the hub's key
