@@ -60,8 +60,11 @@ def run_reports(config: Config, *, stick_dir: Path | None = None) -> ReportResul
 def _cycle(config: Config, stick_dir: Path | None) -> ReportResult:
     outbox = Outbox.for_config(config)
     identity = load_identity(config.state_path, config.village)
-    _record_health(config, outbox)
     hub_key = load_hub_key(config.state_path)
+    confirmed: tuple[int, list[dict[str, Any]]] = (0, [])
+    if stick_dir is not None and hub_key is not None:  # answers first: they free space
+        confirmed = _read_stick_acks(outbox, identity, hub_key, Path(stick_dir))
+    _record_health(config, outbox)
     waiting = outbox.stats()["records"]
     if hub_key is None:
         return ReportResult(
@@ -73,7 +76,7 @@ def _cycle(config: Config, stick_dir: Path | None) -> ReportResult:
             needs_key=True,
         )
     if stick_dir is not None:
-        return _to_stick(outbox, identity, hub_key, Path(stick_dir))
+        return _to_stick(outbox, identity, hub_key, Path(stick_dir), confirmed)
     if not config.report_url:
         return ReportResult(
             True,
@@ -110,7 +113,10 @@ def _push(config: Config, outbox: Outbox, identity: Identity, hub_key: HubKey) -
     return _done(summary, sent, waiting, refused, wire)
 
 
-def _to_stick(outbox: Outbox, identity: Identity, hub_key: HubKey, stick_dir: Path) -> ReportResult:
+def _read_stick_acks(
+    outbox: Outbox, identity: Identity, hub_key: HubKey, stick_dir: Path
+) -> tuple[int, list[dict[str, Any]]]:
+    """Apply the hub's answers found on the stick; (records freed, records refused)."""
     folder = stick.kiosk_folder(stick_dir, identity.kiosk_id)
     sent, refused = 0, []
     for path, data in stick.read_acks(folder):
@@ -122,6 +128,18 @@ def _to_stick(outbox: Outbox, identity: Identity, hub_key: HubKey, stick_dir: Pa
         sent += result.freed
         refused += result.refused
         path.unlink(missing_ok=True)
+    return sent, refused
+
+
+def _to_stick(
+    outbox: Outbox,
+    identity: Identity,
+    hub_key: HubKey,
+    stick_dir: Path,
+    confirmed: tuple[int, list[dict[str, Any]]],
+) -> ReportResult:
+    folder = stick.kiosk_folder(stick_dir, identity.kiosk_id)
+    sent, refused = confirmed
     bundles = build_bundles(outbox, identity, hub_key)
     for bundle in bundles:
         outbox.mark_sent(bundle.ids)
