@@ -22,10 +22,8 @@ resident's record with OutboxFull, whose message can be shown as it is.
 
 from __future__ import annotations
 
-import json
 import shutil
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -37,6 +35,7 @@ from .errors import HubKeyMissing, OutboxFull, OutboxRefused
 from .records import PERSONAL_KINDS, validate
 from .reports import clockstate
 from .reports.hubkey import HubKey, load_hub_key
+from .reports.packing import pack, unpack
 
 if TYPE_CHECKING:
     from .config import Config
@@ -46,24 +45,6 @@ MACHINE_HEADROOM = 1.1  # health and counts may use 10 % over the bound before r
 MAX_RECORD_BYTES = 64 * 1024
 LOW_DISK_BYTES = 1024 * 1024  # an SQLite error with less free than this: the disk is full
 FILE_NAME = "outbox.sqlite3"
-
-# A preset dictionary for zlib: the keys and words records repeat. Small records
-# compress 2-3x better with it; both sides must use the same bytes (bundle format 1).
-ZDICT = (
-    b'{"answers": {"persyaratan": "prosedur": "waktu": "biaya": "produk": "kompetensi": '
-    b'"perilaku": "sarana_prasarana": "pengaduan": }, "respondent": {"jenis_kelamin": '
-    b'"usia": "pendidikan": "pekerjaan": "saran": null, "service": "when": "hari-ini"'
-    b'"minggu-ini" "bulan-ini" "lebih-lama" "ticket": "category": "pelayanan_kecamatan"'
-    b'"dukcapil" "info_kios_salah" "kios_rusak" "lainnya" "text": "contact": {"name": '
-    b'"phone": "consent": true, false, "answer": "sesuai" "kurang" "note": "hour": '
-    b'"mono_start": "boot_id": "services": {"view": "slip_button": "slip_site": '
-    b'"feedback_sesuai": "feedback_kurang": "survey": "no_hit": "portal_opens": '
-    b'"app_version": "catalog_version": "sync": {"last_ok": "last_error": '
-    b'"last_error_at": "printer": {"state": "ok" "slips_since_last": "paper_left_mm": '
-    b'"disk_free_mb": "uptime_s": "cpu_temp_c": "throttled": {"under_voltage": '
-    b'"clock": {"state": "unknown" "outbox": {"records": "bytes": "kiosk_time": '
-    b'"mono": "kind": "health" "counts" "feedback" "complaint" "id": 2026-'
-)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -80,18 +61,6 @@ CREATE TABLE IF NOT EXISTS records (
     sent INTEGER NOT NULL DEFAULT 0
 );
 """
-
-
-def pack(body: dict[str, Any]) -> bytes:
-    """A body as compact JSON, deflated with the shared dictionary."""
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, ZDICT)
-    return compressor.compress(text.encode("utf-8")) + compressor.flush()
-
-
-def unpack(data: bytes) -> Any:
-    decompressor = zlib.decompressobj(-15, ZDICT)
-    return json.loads(decompressor.decompress(data, 1 << 20) + decompressor.flush())
 
 
 def seal(hub_key: HubKey, data: bytes) -> bytes:

@@ -127,6 +127,7 @@ class Ingestor:
                 "(replayed from another kiosk)",
             )
         incoming, refused = self._unpack(index["records"], bodies)
+        stamp = index.get("at") if isinstance(index.get("at"), dict) else {}
         return self._store(
             bundle,
             data,
@@ -136,6 +137,7 @@ class Ingestor:
             refused=refused,
             enroll_code=index.get("enroll") if enrolling else None,
             confirmed=confirmed,
+            stamp=stamp,
         )
 
     def _enrolled_key(self, kiosk_id: str, kiosk: Any) -> str:
@@ -159,21 +161,22 @@ class Ingestor:
     ) -> tuple[list[Incoming], list[dict[str, Any]]]:
         from nacl.public import SealedBox
 
-        from ..outbox import unpack
+        from ..reports.packing import unpack
 
         incoming: list[Incoming] = []
         refused: list[dict[str, Any]] = []
         offset = 0
         for entry in entries:
             try:
-                length = int(entry["len"])
-                raw = bodies[offset : offset + length]
-                offset += length
-                if len(raw) != length:
-                    raise ValueError("body cut short")
-                if entry.get("sealed"):
-                    raw = SealedBox(self.keys.seal).decrypt(raw)
-                body = unpack(raw)
+                if "body" in entry:  # a machine record, compressed with the whole index
+                    body = entry["body"]
+                else:  # a resident's record, sealed on its own at the kiosk
+                    length = int(entry["len"])
+                    raw = bodies[offset : offset + length]
+                    offset += length
+                    if len(raw) != length:
+                        raise ValueError("body cut short")
+                    body = unpack(SealedBox(self.keys.seal).decrypt(raw))
                 problems = _envelope_problems(entry) + problems_of(entry["kind"], body)
             except Exception as exc:  # a hostile bundle: any failure is a refusal
                 problems = [f"cannot be read ({type(exc).__name__})"]
@@ -197,6 +200,7 @@ class Ingestor:
         refused: list[dict[str, Any]],
         enroll_code: Any,
         confirmed: bool,
+        stamp: dict[str, Any],
     ) -> Outcome:
         kiosk_id = bundle.header["kiosk"]
         for attempt in range(3):  # a concurrent push of the same records: retry, then dups
@@ -211,22 +215,26 @@ class Ingestor:
                         .values(last_seen_at=received, last_transport=transport)
                     )
                     enrolled = self._enroll(conn, bundle, enroll_code, received)
-                    new_ids, dups = self._insert(conn, bundle, incoming, transport, received)
+                    new_ids, dups = self._insert(
+                        conn, kiosk_id, incoming, transport, received, stamp
+                    )
                     next_id = _next_id(conn, kiosk_id)
                     _log_bundle(conn, data, kiosk_id, transport, received, len(new_ids), dups)
                 break
             except sa.exc.IntegrityError:
                 if attempt == 2:
                     raise
-        ack = {
+        ack: dict[str, Any] = {
             "kiosk": kiosk_id,
             "key": bundle.header.get("key"),
             "stored": to_ranges([i.envelope["id"] for i in incoming]),
-            "refused": refused,
             "next_id": next_id,
-            "enrolled": enrolled or confirmed,
             "hub_time": received.isoformat(timespec="seconds"),
         }
+        if refused:
+            ack["refused"] = refused
+        if enrolled or confirmed:
+            ack["enrolled"] = True
         reason = f"stored {len(new_ids)} new record(s), {dups} already held"
         if refused:
             reason += f", refused {len(refused)}"
@@ -281,14 +289,14 @@ class Ingestor:
     def _insert(
         self,
         conn: Connection,
-        bundle: Bundle,
+        kiosk_id: str,
         incoming: list[Incoming],
         transport: str,
         received: datetime,
+        stamp: dict[str, Any],
     ) -> tuple[list[int], int]:
         """Insert the records not held yet; (their ids, how many were already held)."""
-        kiosk_id = bundle.header["kiosk"]
-        placer = Placer(conn, kiosk_id, bundle.header, transport, received)
+        placer = Placer(conn, kiosk_id, stamp, transport, received)
         ids = [i.envelope["id"] for i in incoming]
         held = _held(conn, kiosk_id, ids)
         fresh = [i for i in incoming if i.envelope["id"] not in held]
@@ -332,7 +340,7 @@ def _envelope_problems(entry: dict[str, Any]) -> list[str]:
     for name, limit in (("kiosk_time", 40), ("boot_id", 64), ("clock", 8)):
         if not isinstance(entry.get(name), str) or len(entry[name]) > limit:
             problems.append(f"bad {name}")
-    if entry.get("kind") in PERSONAL_KINDS and not entry.get("sealed"):
+    if entry.get("kind") in PERSONAL_KINDS and "body" in entry:
         problems.append("a resident's record arrived unsealed")
     return problems
 

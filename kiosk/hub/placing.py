@@ -33,13 +33,14 @@ OLDEST = timedelta(days=400)
 
 
 class Placer:
-    """Placement for the records of one bundle from one kiosk."""
+    """Placement for the records of one bundle from one kiosk; ``stamp`` is the bundle's
+    own boot id / monotonic / wall clock at the moment the kiosk wrote it."""
 
     def __init__(
         self,
         conn: Connection,
         kiosk_id: str,
-        header: dict[str, Any],
+        stamp: dict[str, Any],
         transport: str,
         received: datetime,
     ):
@@ -51,7 +52,7 @@ class Placer:
             )
         )
         self.anchors = {row.boot_id: row.offset_s for row in rows}
-        boot, mono = header.get("boot_id"), header.get("mono")
+        boot, mono = stamp.get("boot_id"), stamp.get("mono")
         if transport == "http" and isinstance(boot, str) and isinstance(mono, int | float):
             if _finite(mono):
                 self._learn(conn, boot[:64], received.timestamp() - float(mono))

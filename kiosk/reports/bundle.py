@@ -5,20 +5,23 @@ A **bundle** (kiosk → hub)::
     signature (64) | b"PKB1" | header length (2, big-endian) | header JSON | sealed payload
 
 * the signature is Ed25519 by the kiosk's key over everything after it;
-* the header is readable (the hub must know whose key to check, and which of its
-  keys the payload is sealed to) and says nothing about anyone: kiosk id, key
-  fingerprint, hub key fingerprint, the kiosk's boot id / monotonic / wall clock at
-  writing (the hub's time anchor), and the public key only while enrolling;
+* the header is readable (the hub must know whose key to check, and which of its keys
+  the payload is sealed to) and says nothing about anyone: kiosk id, key fingerprint,
+  hub key fingerprint, and the kiosk's public key only while enrolling;
 * the payload is sealed to the hub (PyNaCl SealedBox, X25519 + XSalsa20-Poly1305):
-  ``index length (4) | index (deflated JSON) | record bodies``. The index repeats the
-  kiosk id (a kiosk cannot pass off another's sealed payload as its own) and lists
-  each record's envelope and body length; an enrollment code rides in it too.
-  Bodies are as the outbox keeps them: deflated JSON, residents' ones sealed again.
+  ``index length (4) | index (deflated JSON) | residents' bodies``. The index repeats
+  the kiosk id (a kiosk cannot pass off another's sealed payload as its own), carries
+  the kiosk's boot id / monotonic / wall clock at writing (the hub's time anchor) and an
+  enrollment code while enrolling, and lists every record's envelope: machine records
+  (health, counts) with their body inline, so the whole day deflates as one text;
+  residents' records with the length of their body, which follows the index as the
+  blob sealed at append (the kiosk could not open it if it wanted to).
 
 An **acknowledgement** (hub → kiosk) is a signed message (Ed25519, the hub's report
-key): ``{"kiosk", "key", "stored": [[first, last], ...], "refused": [{"id", "reason"}],
-"next_id", "enrolled", "hub_time"}``. The kiosk frees exactly the ``stored`` ids, and
-only after checking the signature against the hub key it got through TUF.
+key): ``{"kiosk", "key", "stored": [[first, last], ...], "next_id", "hub_time"}`` plus
+``"refused": [{"id", "reason"}]`` and ``"enrolled": true`` when they apply. The kiosk
+frees exactly the ``stored`` ids, and only after checking the signature against the hub
+key it got through TUF.
 
 All parsing here is defensive: a bundle is hostile until its signature checks out.
 """
@@ -32,6 +35,7 @@ import zlib
 from typing import Any
 
 from ..errors import KioskError
+from .packing import deflate, inflate
 
 MAGIC = b"PKB1"
 SIG_LEN = 64
@@ -53,23 +57,6 @@ class Bundle:
     signed: bytes
 
 
-def _deflate(data: bytes) -> bytes:
-    from ..outbox import ZDICT
-
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, ZDICT)
-    return compressor.compress(data) + compressor.flush()
-
-
-def _inflate(data: bytes, limit: int) -> bytes:
-    from ..outbox import ZDICT
-
-    decompressor = zlib.decompressobj(-15, ZDICT)
-    out = decompressor.decompress(data, limit)
-    if decompressor.unconsumed_tail:
-        raise BundleInvalid("the bundle's index is larger than allowed")
-    return out + decompressor.flush()
-
-
 # ---------------------------------------------------------------- writing (kiosk)
 
 
@@ -84,7 +71,7 @@ def write_bundle(
     """Seal ``index`` + ``bodies`` to ``seal_key`` and sign the whole with ``signing_key``."""
     from nacl.public import PublicKey, SealedBox
 
-    packed_index = _deflate(json.dumps(index, separators=(",", ":")).encode("utf-8"))
+    packed_index = deflate(json.dumps(index, separators=(",", ":")).encode("utf-8"))
     payload = struct.pack(">I", len(packed_index)) + packed_index + b"".join(bodies)
     sealed = SealedBox(PublicKey(seal_key)).encrypt(payload)
     head = json.dumps(header, separators=(",", ":"), sort_keys=True).encode("utf-8")
@@ -143,8 +130,8 @@ def open_payload(bundle: Bundle, seal_private: Any) -> tuple[dict[str, Any], byt
     if index_len > len(payload) - 4:
         raise BundleInvalid("the payload's index is cut short")
     try:
-        index = json.loads(_inflate(payload[4 : 4 + index_len], MAX_INDEX))
-    except (ValueError, zlib.error):
+        index = json.loads(inflate(payload[4 : 4 + index_len], MAX_INDEX))
+    except (ValueError, zlib.error):  # includes 'too large once inflated'
         raise BundleInvalid("the payload's index is damaged") from None
     if not isinstance(index, dict) or not isinstance(index.get("records"), list):
         raise BundleInvalid("the payload's index lists no records")

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KioskError
-from ..outbox import Outbox
+from ..outbox import Outbox, Stored
 from . import clockstate
 from .bundle import from_ranges, read_ack, write_bundle
 from .hubkey import HubKey
 from .identity import Identity, enrollment_done, pending_enroll_code
+from .packing import unpack
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +57,15 @@ def build_bundles(
             "kiosk": identity.kiosk_id,
             "key": identity.fingerprint,
             "hub": hub_key.fingerprint,
-            "boot_id": clockstate.boot_id(),
-            "mono": clockstate.mono(),
-            "kiosk_time": clockstate.wall_iso(),
         }
         index: dict[str, Any] = {
             "kiosk": identity.kiosk_id,
-            "records": [{**r.envelope(), "sealed": r.sealed, "len": len(r.body)} for r in chunk],
+            "at": {
+                "boot_id": clockstate.boot_id(),
+                "mono": clockstate.mono(),
+                "kiosk_time": clockstate.wall_iso(),
+            },
+            "records": [_entry(r) for r in chunk],
         }
         if code:
             header["pub"] = identity.public_key.hex()
@@ -72,11 +75,19 @@ def build_bundles(
             seal_key=hub_key.seal,
             header=header,
             index=index,
-            bodies=[r.body for r in chunk],
+            bodies=[r.body for r in chunk if r.sealed],
         )
         out.append(Outgoing(data, [r.id for r in chunk]))
         start = end
     return out
+
+
+def _entry(record: Stored) -> dict[str, Any]:
+    """Machine bodies go inline (the index is deflated as a whole: 24 hourly counts
+    share their words); a resident's body stays the sealed blob it has been on disk."""
+    if record.sealed:
+        return {**record.envelope(), "len": len(record.body)}
+    return {**record.envelope(), "body": unpack(record.body)}
 
 
 def apply_ack(outbox: Outbox, identity: Identity, hub_key: HubKey, data: bytes) -> AckResult:

@@ -29,7 +29,7 @@ def post_bundle(
             "POST",
             url,
             body=data,
-            headers={"Content-Type": "application/octet-stream"},
+            headers={"Content-Type": "application/octet-stream", "User-Agent": "pelita"},
             timeout=timeout,
             preload_content=False,
             redirect=False,

@@ -8,7 +8,8 @@ import pytest
 from nacl.public import SealedBox
 
 from kiosk.errors import HubKeyMissing, OutboxFull, RecordInvalid
-from kiosk.outbox import Outbox, unpack
+from kiosk.outbox import Outbox
+from kiosk.reports.packing import unpack
 
 from .keys import new_hub_keys
 from .samples import counts, health, sample

@@ -16,7 +16,8 @@ import time
 
 from nacl.public import SealedBox
 
-from kiosk.outbox import Outbox, unpack
+from kiosk.outbox import Outbox
+from kiosk.reports.packing import unpack
 
 from .keys import new_hub_keys
 from .samples import sample
