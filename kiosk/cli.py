@@ -117,8 +117,14 @@ def catalog():
 @catalog.command("check")
 @click.argument("directory", default="catalog", type=click.Path(file_okay=False))
 def catalog_check(directory):
-    """Validate a catalog folder and list every problem at once."""
+    """Validate a catalog folder and list every problem at once.
+
+    Fields not filled in yet ("[Diisi kecamatan]") are warnings: residents never see
+    them (pages, slips and posters leave them out), but the kecamatan should fill them.
+    """
     result, problems = check_catalog_dir(directory)
+    if result is not None:
+        _warn_unfilled(result)
     if problems:
         for problem in problems:
             click.echo(str(problem))
@@ -130,6 +136,20 @@ def catalog_check(directory):
         f"{directory}: OK — {len(result.services)} services, {len(result.villages)} villages, "
         f"{len(result.offices)} offices"
     )
+
+
+def _warn_unfilled(result) -> None:
+    from .catalog.unfilled import unfilled_fields
+
+    unfilled = unfilled_fields(result)
+    for where, value in unfilled:
+        click.echo(f"warning: {where}: not filled in yet: {value!r}")
+    if unfilled:
+        click.echo(
+            f"{len(unfilled)} field{'s' if len(unfilled) != 1 else ''} not filled in yet "
+            "(left out of pages, slips and posters)",
+            err=True,
+        )
 
 
 @catalog.command("build")

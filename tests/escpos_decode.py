@@ -18,6 +18,7 @@ class TextLine:
     bold: bool
     center: bool
     tall: bool
+    small: bool = False  # font B
 
 
 @dataclass
@@ -61,7 +62,7 @@ GS_ONE = set(b"!BbHfhkwLTrx") - {ord("k")}
 
 def decode(data: bytes) -> Decoded:
     out = Decoded()
-    bold = center = tall = False
+    bold = center = tall = small = False
     line = bytearray()
     line_style = None
     qr_store = b""
@@ -69,7 +70,7 @@ def decode(data: bytes) -> Decoded:
 
     def flush():
         nonlocal line, line_style
-        style = line_style or (bold, center, tall)
+        style = line_style or (bold, center, tall, small)
         out.lines.append(TextLine(line.decode("cp437"), *style))
         out.events.append(("line", len(out.lines) - 1))
         line, line_style = bytearray(), None
@@ -83,7 +84,7 @@ def decode(data: bytes) -> Decoded:
             cmd = data[i + 1]
             if cmd in ESC_NONE:
                 if cmd == ord("@"):
-                    bold = center = tall = False
+                    bold = center = tall = small = False
                 i += 2
             elif cmd in ESC_ONE:
                 n = data[i + 2]
@@ -92,7 +93,9 @@ def decode(data: bytes) -> Decoded:
                 elif cmd == ord("E"):
                     bold = bool(n & 1)
                 elif cmd == ord("!"):
-                    bold, tall = bool(n & 0x08), bool(n & 0x10)
+                    bold, tall, small = bool(n & 0x08), bool(n & 0x10), bool(n & 0x01)
+                elif cmd == ord("M"):
+                    small = bool(n & 0x01)
                 elif cmd == ord("d"):  # print the buffer and feed n lines
                     if line:
                         flush()
@@ -140,7 +143,7 @@ def decode(data: bytes) -> Decoded:
             raise ValueError(f"unexpected control byte {b:#x} at byte {i}")
         else:
             if not line:
-                line_style = (bold, center, tall)
+                line_style = (bold, center, tall, small)
             line.append(b)
             i += 1
     if line:

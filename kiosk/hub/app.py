@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.engine import Engine
 
 from . import db
+from .db import utcnow
 
 SECRET_FILE = "keys/console-secret"
 MAX_BODY = 1024 * 1024  # bytes; a kiosk's bundle is a few KB, a month's backlog < 200 KB
@@ -28,11 +29,13 @@ def create_hub_app(
     *,
     db_url: str | None = None,
     test_config: dict[str, Any] | None = None,
+    secure_cookies: bool = False,
 ) -> Flask:
     """The hub app for ``hub_dir``; ``db_url`` defaults to ``<hub>/hub.sqlite3``."""
     hub = Path(hub_dir)
     app = Flask("kiosk.hub")
     app.config.update(
+        CONSOLE_SECURE_COOKIES=secure_cookies,  # the console's cookie only over HTTPS
         HUB_DIR=str(hub),
         DB_URL=db_url or db.default_url(hub),
         MAX_CONTENT_LENGTH=MAX_BODY,
@@ -49,6 +52,17 @@ def create_hub_app(
 
     app.register_blueprint(api, url_prefix="/api")
     app.add_url_rule("/public/<path:name>", "public", _public)
+
+    from .console import init_console
+
+    init_console(
+        app,
+        engine=engine,
+        hub_dir=hub,
+        secure_cookies=bool(app.config.get("CONSOLE_SECURE_COOKIES")),
+        now=app.config.get("CONSOLE_NOW") or utcnow,
+        hasher=app.config.get("CONSOLE_PASSWORD_HASHER"),  # tests: a cheap one
+    )
     return app
 
 

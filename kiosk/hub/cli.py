@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ..errors import CatalogInvalid, KioskError
+from .console_cli import demo, purge_contacts, report, user
 from .keys import PASSPHRASE_ENV, passphrase_from_env
 
 hub_option = click.option(
@@ -192,16 +193,24 @@ db_option = click.option(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8090, show_default=True, help="Port.")
 @click.option("--threads", default=4, show_default=True, help="Worker threads.")
-def hub_serve(hub_dir, db_url, host, port, threads):
+@click.option(
+    "--secure-cookies",
+    is_flag=True,
+    help="Behind HTTPS (a reverse proxy): the console's session cookie is sent only over HTTPS.",
+)
+def hub_serve(hub_dir, db_url, host, port, threads, secure_cookies):
     """Serve the kiosks' report endpoint (and the console) with waitress."""
     from waitress import serve
 
     from .app import create_hub_app, serve_options
 
     try:
-        app = create_hub_app(hub_dir, db_url=db_url)
+        app = create_hub_app(hub_dir, db_url=db_url, secure_cookies=secure_cookies)
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
+    from .console.maintenance import Maintenance
+
+    Maintenance(app.extensions["hub_db"]).start()  # contacts purge + demand rollup
     click.echo(f"Pelita hub serving http://{host}:{port}/ (database {app.config['DB_URL']})")
     serve(app, host=host, port=port, threads=threads, **serve_options())
 
@@ -316,3 +325,8 @@ def hub_import(hub_dir, db_url, stick_dir):
     click.echo(f"{len(results)} bundle(s) on {stick_dir}")
     if any(not item.outcome.ok for item in results):
         sys.exit(1)
+
+# ---------------------------------------------------------------- console (issue 15)
+
+for _command in (user, report, purge_contacts, demo):
+    hub.add_command(_command)

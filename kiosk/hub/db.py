@@ -234,6 +234,10 @@ complaints = sa.Table(
     sa.Column("status", sa.String(20), nullable=False, default="diterima"),
     sa.Column("status_changed_at", _Time, nullable=False),
     sa.Column("contact_purged_at", _Time),
+    # the console (issue 15, revision 0100_console): the answer the kiosks show the
+    # resident, and the SP4N-LAPOR! tracking id when the complaint was forwarded there
+    sa.Column("public_answer", sa.Text),
+    sa.Column("lapor_id", sa.String(64)),
 )
 
 

@@ -9,6 +9,7 @@ import click
 
 from ..catalog.active import load_active_catalog
 from ..catalog.model import Catalog
+from ..catalog.unfilled import unfilled_fields
 from ..cli_options import config_option, get_config
 from ..config import Config
 from ..errors import ConfigError, KioskError
@@ -83,10 +84,11 @@ def poster(village_name, all_villages, output_dir, config_file):
         click.echo(
             "note: portal_address is not set; the posters use the hotspot's usual address 10.42.0.1"
         )
-    if catalog.head_office.placeholder:
+    unfilled = unfilled_fields(catalog)
+    if unfilled:
         click.echo(
-            f"note: the catalog's {catalog.head_office.name} still has placeholder "
-            "contacts ([Diisi kecamatan]); fill catalog/offices.yaml before printing"
+            f"note: {len(unfilled)} catalog field(s) are not filled in yet (e.g. "
+            f"{unfilled[0][0]}); the posters leave them out. List: kiosk catalog check"
         )
     output_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()

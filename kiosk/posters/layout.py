@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import segno
 
 from ..catalog.model import Catalog, Village
+from ..catalog.unfilled import resident_view
 from ..config import Config
 from ..errors import KioskError
 from . import text as T
@@ -169,9 +170,14 @@ def portal_url(config: Config) -> str:
 
 def poster_data(village: Village, catalog: Catalog, config: Config) -> PosterData:
     ssid = config.ssid_for(village.name)
+    catalog = resident_view(catalog)  # no "[Diisi kecamatan]" on a wall
     office = catalog.head_office
-    contacts = [office.name, T.ADDRESS_LINE.format(address=office.address)]
+    contacts = [office.name]
+    if office.address:
+        contacts.append(T.ADDRESS_LINE.format(address=office.address))
     contacts += [T.CONTACT_LINE.format(label=c.label, value=c.value) for c in office.contacts]
+    if not office.contacts:
+        contacts.append(T.CONTACT_UNKNOWN)
     contacts += [T.CONTACT_LINE.format(label=c.label, value=c.value) for c in catalog.complaints]
     return PosterData(
         village=village,

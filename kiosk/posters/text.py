@@ -36,6 +36,7 @@ PRINT_HINT = (
 CONTACT_HEADING = "Tanya atau mengadu"
 CONTACT_LINE = "{label}: {value}"
 ADDRESS_LINE = "Alamat: {address}"
+CONTACT_UNKNOWN = "Nomor telepon kecamatan: tanyakan di kantor desa."
 
 # Social image (square), same steps, shorter words.
 SOCIAL_STEP1 = "1. Sambungkan Wi-Fi"

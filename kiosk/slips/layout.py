@@ -2,7 +2,15 @@
 
 No printer here. render.py turns a :class:`Slip` into python-escpos calls; the same
 Slip gives the text preview. Text is ASCII (see printable.py) and wrapped at word
-boundaries to the paper's columns: 32 on 58 mm, 48 on 80 mm.
+boundaries to the paper's columns: 32 on 58 mm, 48 on 80 mm in font A; 42 and 64 in
+the smaller font B.
+
+What the resident must bring comes first and in font A (elderly readers): each
+document on as few lines as it needs, original/copy as a short mark, a condition or
+note in font B under it only where there is one. Then fee, time and where to go in
+font B, and a QR to the service page, which keeps everything paper leaves out (the
+steps, the address, the legal basis...). Fields the kecamatan has not filled in yet
+are left out (kiosk/catalog/unfilled.py).
 """
 
 from __future__ import annotations
@@ -10,16 +18,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..catalog.model import Catalog, Office, Service
+from ..catalog.model import Catalog, Office, Requirement, Service
+from ..catalog.unfilled import resident_view
 from ..config import Config
-from ..indonesian import format_date, format_fee, requirement_detail
+from ..indonesian import format_fee
 from . import text as T
 from .printable import to_printable
 
 COLUMNS = {58: 32, 80: 48}  # characters per line in font A
+SMALL_COLUMNS = {58: 42, 80: 64}  # characters per line in font B
 DOTS = {58: 384, 80: 576}  # printable width in dots at 203 dpi
 
-INDENT = "    "  # under a "[ ] " tick box
+TICK = "[ ] "
+SMALL_INDENT = "     "  # font B spaces under a font A "[ ] " tick box
+INDEX_MAX_LINES = 30  # font B lines of categories and services on the index slip: ~85 mm
 
 
 @dataclass(frozen=True)
@@ -29,7 +41,7 @@ class Line:
     text: str
     bold: bool = False
     center: bool = False
-    tall: bool = False  # double height (same width)
+    small: bool = False  # font B: secondary lines
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,10 @@ class Slip:
     @property
     def columns(self) -> int:
         return COLUMNS[self.paper_width]
+
+    @property
+    def small_columns(self) -> int:
+        return SMALL_COLUMNS[self.paper_width]
 
     @property
     def dots(self) -> int:
@@ -108,34 +124,59 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
 
 
 class _Builder:
-    def __init__(self, width: int):
-        self.width = width
+    def __init__(self, paper_width: int):
+        self.paper_width = paper_width
         self.items: list[Line | Qr] = []
 
-    def para(self, text: str, first: str = "", rest: str = "", **style) -> None:
-        for line in wrap(text, self.width, first, rest):
-            self.items.append(Line(line, **style))
+    def para(
+        self,
+        text: str,
+        first: str = "",
+        rest: str = "",
+        *,
+        bold: bool = False,
+        center: bool = False,
+        small: bool = False,
+    ) -> None:
+        width = (SMALL_COLUMNS if small else COLUMNS)[self.paper_width]
+        for line in wrap(text, width, first, rest):
+            self.items.append(Line(line, bold=bold, center=center, small=small))
 
-    def rule(self, char: str = "-") -> None:
-        self.items.append(Line(char * self.width))
-
-    def blank(self) -> None:
-        self.items.append(Line(""))
+    def gap(self) -> None:
+        """A short blank: one line of the small font."""
+        self.items.append(Line("", small=True))
 
     def qr(self, payload: str) -> None:
         self.items.append(Qr(payload))
 
+    def slip(self, name: str) -> Slip:
+        return Slip(name, self.paper_width, tuple(self.items))
 
-def _first_sentence(text: str) -> str:
-    """Steps are printed short: their first sentence."""
+
+def first_sentence(text: str) -> str:
+    """Paper keeps the first sentence of a note; the page keeps all of it."""
     match = re.match(r"(.+?[.!?])(\s|$)", text.strip())
     return match.group(1) if match else text.strip()
 
 
+def short_office_name(name: str) -> str:
+    """ "Dinas Kependudukan ... (Dispendukcapil) Kabupaten Mojokerto" → "Dispendukcapil
+    Kabupaten Mojokerto"; "KUA (Kantor Urusan Agama) Kecamatan X" → "KUA Kecamatan X".
+
+    A one-word aside is the short form of the words before it; a longer aside spells
+    out the word before it. The page shows the full name.
+    """
+    match = re.search(r"\(([^()]*)\)", name)
+    if match is None:
+        return name
+    aside, before, after = match.group(1).strip(), name[: match.start()], name[match.end() :]
+    short = f"{aside}{after}" if len(aside.split()) == 1 else f"{before.rstrip()}{after}"
+    return " ".join(short.split())
+
+
 def _header(b: _Builder, catalog: Catalog, config: Config) -> None:
-    b.para(T.KECAMATAN.format(name=catalog.kecamatan.upper()), bold=True, center=True)
-    b.para(T.BALAI_DESA.format(name=catalog.kiosk_village(config.village).name), center=True)
-    b.rule("=")
+    village = catalog.kiosk_village(config.village).name
+    b.para(T.HEADER.format(kecamatan=catalog.kecamatan, village=village), center=True, small=True)
 
 
 def service_url(config: Config, service_id: str) -> str:
@@ -149,84 +190,86 @@ def public_service_url(config: Config, service_id: str) -> str | None:
     return f"{config.public_url.rstrip('/')}/layanan/{service_id}"
 
 
-def _hours(b: _Builder, office: Office, label: str) -> None:
-    if not office.hours:
+def copy_mark(req: Requirement) -> str:
+    """ "FC", "asli", "asli + FC, 2 lembar": what kind of paper, how many."""
+    mark = T.COPY_MARK[req.copy]
+    return f"{mark}, {T.COUNT.format(count=req.count)}" if req.count > 1 else mark
+
+
+def requirement_lines(b: _Builder, req: Requirement) -> None:
+    b.para(f"{req.document} ({copy_mark(req)})", first=TICK, rest=" " * len(TICK))
+    small = " ".join(
+        part for part in (_sentence(req.when), first_sentence(req.note) if req.note else "") if part
+    )
+    if small:
+        b.para(small, first=SMALL_INDENT, rest=SMALL_INDENT, small=True)
+
+
+def _sentence(text: str) -> str:
+    """ "jika bayi lahir di rumah" → "Jika bayi lahir di rumah." """
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+def _hours_text(office: Office) -> str:
+    return "; ".join(f"{h.days} {h.time}" for h in office.hours)
+
+
+def _where(b: _Builder, catalog: Catalog, service: Service) -> None:
+    office = catalog.office(service.served_by)
+    if office is None:
         return
-    b.para(label, bold=True)
-    for hours in office.hours:
-        b.para(f"{hours.days}: {hours.time}", rest=INDENT)
+    b.para(T.WHERE.format(office=short_office_name(office.name)), small=True)
+    if office.hours:
+        b.para(T.HOURS.format(hours=_hours_text(office)), small=True)
+    elif office.id != "desa":
+        b.para(T.HOURS_UNKNOWN, small=True)
 
 
 def service_slip(
     catalog: Catalog, service: Service, config: Config, paper_width: int | None = None
 ) -> Slip:
     """The checklist for one service."""
-    width = paper_width or config.paper_width
-    b = _Builder(COLUMNS[width])
+    catalog = resident_view(catalog)
+    service = catalog.service(service.id) or service
+    b = _Builder(paper_width or config.paper_width)
     _header(b, catalog, config)
-    b.para(service.name, bold=True, tall=True)
+    b.para(service.name, bold=True)
     if service.notice:
-        b.para(T.IMPORTANT.format(notice=service.notice))
-    b.blank()
+        b.para(T.IMPORTANT.format(notice=first_sentence(service.notice)), small=True)
+    b.gap()
     b.para(T.BRING, bold=True)
+    if any(req.copy != "asli" for req in service.requirements):
+        b.para(T.COPY_LEGEND, small=True)
     for req in service.requirements:
-        b.para(req.document, first="[ ] ", rest=INDENT)
-        b.para(requirement_detail(req.copy_label, req.count, req.when), first=INDENT, rest=INDENT)
-        if req.note:
-            b.para(req.note, first=INDENT, rest=INDENT)
-    b.blank()
-    if service.steps:
-        b.para(T.STEPS, bold=True)
-        previous = None
-        for number, step in enumerate(service.steps, 1):
-            office = catalog.office(step.at)
-            # Name the office only where the place changes: slips are short.
-            where = f"{office.name}: " if office and step.at != previous else ""
-            previous = step.at
-            prefix = f"{number}. "
-            b.para(where + _first_sentence(step.text), first=prefix, rest=" " * len(prefix))
-        b.blank()
-    served_by = catalog.office(service.served_by)
-    if served_by is not None:
-        b.para(T.WHERE, bold=True)
-        b.para(served_by.name)
-        if served_by.address:
-            b.para(served_by.address)
-        if served_by.hours:
-            _hours(b, served_by, T.HOURS)
-        elif served_by.id != catalog.main_office:
-            _hours(b, catalog.head_office, T.HOURS_OF.format(office=catalog.head_office.name))
-        b.blank()
-    b.para(T.TIME.format(time=service.time))
-    if service.is_free:
-        b.para(T.FEE.format(fee=T.FREE), bold=True)
-    else:
-        b.para(T.FEE.format(fee=format_fee(service.fee)))
-    if service.fee_note:
-        b.para(service.fee_note, first=INDENT, rest=INDENT)
-    if service.product:
-        b.para(T.PRODUCT.format(product=service.product))
-    b.para(T.CHECKED.format(date=format_date(service.review.checked)))
+        requirement_lines(b, req)
+    b.gap()
+    fee = T.FREE if service.is_free else format_fee(service.fee)
+    b.para(T.FEE_TIME.format(fee=fee, time=service.time), small=True)
+    _where(b, catalog, service)
     if not service.review.confirmed:
-        b.para(T.NOT_CONFIRMED)
-    b.rule()
+        b.para(T.NOT_CONFIRMED, small=True)
+    b.gap()
     _links(
-        b, catalog, config, service_url(config, service.id), public_service_url(config, service.id)
+        b,
+        T.SCAN_KIOSK.format(ssid=config.ssid_for(catalog.kiosk_village(config.village).name)),
+        service_url(config, service.id),
+        public_service_url(config, service.id),
     )
-    return Slip(service.id, width, tuple(b.items))
+    return b.slip(service.id)
 
 
-def _links(
-    b: _Builder, catalog: Catalog, config: Config, kiosk_url: str, public_url: str | None
-) -> None:
-    ssid = config.ssid_for(catalog.kiosk_village(config.village).name)
-    b.para(T.SCAN_KIOSK.format(ssid=ssid), center=True)
+def _links(b: _Builder, label: str, kiosk_url: str, public_url: str | None) -> None:
+    b.para(label, center=True, small=True)
     b.qr(kiosk_url)
-    b.para(kiosk_url, center=True)
+    b.para(kiosk_url, center=True, small=True)
     if public_url:
-        b.para(T.SCAN_PUBLIC, center=True)
+        b.para(T.SCAN_PUBLIC, center=True, small=True)
         b.qr(public_url)
-        b.para(public_url, center=True)
+        b.para(public_url, center=True, small=True)
 
 
 def short_codes(catalog: Catalog) -> dict[str, str]:
@@ -234,36 +277,64 @@ def short_codes(catalog: Catalog) -> dict[str, str]:
     return {s.id: f"{i:02d}" for i, s in enumerate(catalog.services, 1)}
 
 
-def index_slip(catalog: Catalog, config: Config, paper_width: int | None = None) -> Slip:
-    """Every service with its short code, and the site's QR."""
-    width = paper_width or config.paper_width
-    b = _Builder(COLUMNS[width])
-    _header(b, catalog, config)
-    b.para(T.INDEX_TITLE, bold=True, tall=True)
-    b.blank()
+def _index_body(catalog: Catalog, paper_width: int, shown: int | None) -> list[Line | Qr]:
     codes = short_codes(catalog)
-    for service in catalog.services:
-        prefix = f"{codes[service.id]} "
-        b.para(service.name, first=prefix, rest=" " * len(prefix))
-    b.blank()
-    b.para(T.INDEX_HINT)
-    b.rule()
+    b = _Builder(paper_width)
+    for category in catalog.categories:
+        services = catalog.services_in(category.id)
+        if not services:
+            continue
+        b.para(category.name, bold=True, small=True)
+        listed = services if shown is None else services[:shown]
+        for service in listed:
+            prefix = f"{codes[service.id]} "
+            b.para(service.name, first=prefix, rest=" " * len(prefix), small=True)
+        if len(listed) < len(services):
+            b.para(T.INDEX_MORE.format(count=len(services) - len(listed)), small=True)
+    return b.items
+
+
+def index_body(catalog: Catalog, paper_width: int) -> list[Line | Qr]:
+    """Every category with as many of its services as fit ``INDEX_MAX_LINES``.
+
+    All services when they fit; otherwise the first few of each category (the same
+    number in each), and "+ N layanan lain"; the QR opens the full list.
+    """
+    most = max((len(catalog.services_in(c.id)) for c in catalog.categories), default=0)
+    for shown in (None, *range(most - 1, -1, -1)):
+        body = _index_body(catalog, paper_width, shown)
+        if len(body) <= INDEX_MAX_LINES:
+            return body
+    return body
+
+
+def index_slip(catalog: Catalog, config: Config, paper_width: int | None = None) -> Slip:
+    """The services by category with their short codes, and the site's QR."""
+    catalog = resident_view(catalog)
+    b = _Builder(paper_width or config.paper_width)
+    _header(b, catalog, config)
+    b.para(T.INDEX_TITLE, bold=True)
+    b.para(T.INDEX_HINT, small=True)
+    b.items.extend(index_body(catalog, b.paper_width))
+    b.gap()
     public = f"{config.public_url.rstrip('/')}/" if config.public_url else None
-    _links(b, catalog, config, config.portal_url, public)
-    return Slip("index", width, tuple(b.items))
+    ssid = config.ssid_for(catalog.kiosk_village(config.village).name)
+    _links(b, T.INDEX_SCAN.format(ssid=ssid), config.portal_url, public)
+    return b.slip("index")
 
 
 def preview(slip: Slip) -> str:
-    """The slip as plain text, as a technician checks it in a terminal."""
-    width = slip.columns
+    """The slip as plain text, as a technician checks it in a terminal (font B lines
+    are wider: the frame is as wide as they are)."""
+    width = slip.small_columns
     out = ["+" + "-" * width + "+"]
     for item in slip.items:
         if isinstance(item, Qr):
-            label = "[QR]"
-            out.append("|" + label.center(width) + "|")
+            out.append("|" + "[QR]".center(width) + "|")
             continue
-        text = item.text.center(width) if item.center else item.text.ljust(width)
-        out.append("|" + text + "|")
+        own = slip.small_columns if item.small else slip.columns
+        text = item.text.center(own) if item.center else item.text
+        out.append("|" + text.ljust(width) + "|")
     out.append("+" + "-" * width + "+")
     out.append("(cut)")
     return "\n".join(out)

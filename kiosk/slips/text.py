@@ -3,23 +3,25 @@
 Plain Bahasa Indonesia, short sentences. Placeholders in braces are filled by layout.py.
 """
 
-KECAMATAN = "KECAMATAN {name}"
-BALAI_DESA = "Balai Desa {name}"
+HEADER = "Kecamatan {kecamatan} - Balai Desa {village}"
 BRING = "Yang harus dibawa:"
-STEPS = "Langkah:"
-WHERE = "Tempat:"
-HOURS = "Jam buka:"
-HOURS_OF = "Jam buka {office}:"
-TIME = "Waktu: {time}"
-FEE = "Biaya: {fee}"
-FREE = "GRATIS"
-PRODUCT = "Hasil: {product}"
 IMPORTANT = "Penting: {notice}"
-CHECKED = "Diperiksa {date}."
-NOT_CONFIRMED = "Belum dipastikan kecamatan. Tanyakan lagi di kantor."
-SCAN_KIOSK = "Buka di HP (Wi-Fi {ssid}):"
-SCAN_PUBLIC = "Buka dari internet:"
-TICK_HINT = "Centang [v] yang sudah siap."
+
+# Original or copy, as a short mark after each document ("KTP-el (FC)").
+COPY_MARK = {"asli": "asli", "fotokopi": "FC", "asli-dan-fotokopi": "asli + FC"}
+COUNT = "{count} lembar"
+COPY_LEGEND = "FC = fotokopi."
+
+FEE_TIME = "Biaya: {fee}. Waktu: {time}."
+FREE = "GRATIS"
+WHERE = "Tempat: {office}."
+HOURS = "Buka: {hours}."
+HOURS_UNKNOWN = "Tanyakan jam buka di kantor desa."
+NOT_CONFIRMED = "Belum dipastikan kecamatan: tanyakan lagi di kantor."
+SCAN_KIOSK = "Langkah dan info lengkap di HP (Wi-Fi {ssid}):"
+SCAN_PUBLIC = "Dari internet:"
 
 INDEX_TITLE = "Daftar layanan"
-INDEX_HINT = "Sebut nomornya ke petugas desa, atau buka daftar lengkap di HP:"
+INDEX_HINT = "Sebut nomornya ke petugas desa."
+INDEX_MORE = "+ {count} layanan lain: lihat di HP"
+INDEX_SCAN = "Daftar lengkap di HP (Wi-Fi {ssid}):"

@@ -18,6 +18,7 @@ import jinja2
 
 from ..catalog.model import Catalog
 from ..catalog.search import SearchIndex, normalize
+from ..catalog.unfilled import resident_view
 from ..config import Config
 from ..indonesian import format_date, format_fee, requirement_detail
 
@@ -69,6 +70,8 @@ class Site:
     SEARCH_CACHE_SIZE = 256
 
     def __init__(self, catalog: Catalog, config: Config, env: jinja2.Environment | None = None):
+        # Residents never see a field the kecamatan has not filled in yet.
+        catalog = resident_view(catalog)
         self.catalog = catalog
         self.config = config
         self.env = env or make_environment()

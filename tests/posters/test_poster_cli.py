@@ -61,7 +61,7 @@ def test_one_village_by_name_any_case(tmp_path, settings):
         "kemlagi.svg",
     ]
     assert "Wi-Fi QR 5-H, 6.7 cm, modules 1.82 mm" in result.output  # "Info Desa Kemlagi"
-    assert "modules" in result.output and "placeholder contacts" in result.output
+    assert "modules" in result.output and "not filled in yet" in result.output
     assert "portal_address is not set" not in result.output
 
 

@@ -55,8 +55,8 @@ def test_press_prints_the_mapped_service(hall, bundled_catalog):
     pins.pin(17).drive_high()
     assert wait_for(lambda: len(slips(folder)) == 1)
     decoded = decode(slips(folder)[0].read_bytes())
-    assert decoded.lines[3].text == "KTP-el Baru"
-    assert "[ ] Kartu Keluarga (KK)" in decoded.text
+    assert decoded.lines[1].text == "KTP-el Baru"
+    assert "[ ] Kartu Keluarga (KK) (asli)" in decoded.text
     assert decoded.cut_at_end
     assert slips(folder)[0].with_suffix(".txt").read_text().count("[ ] ") == 1
     assert wait_for(lambda: daemon.led.led.is_lit)  # back to steady: ready
@@ -70,7 +70,7 @@ def test_long_press_prints_the_index(hall):
     assert wait_for(lambda: len(slips(folder)) == 1)
     time.sleep(0.2)
     [only] = slips(folder)
-    assert decode(only.read_bytes()).lines[3].text == "Daftar layanan"
+    assert decode(only.read_bytes()).lines[1].text == "Daftar layanan"
 
 
 def test_twenty_presses_in_two_seconds_print_one_slip(hall):

@@ -66,7 +66,7 @@ def test_a_queued_job_prints_a_checklist(parts, bundled_catalog):
     assert worker.step(wait=0)
     [data] = printer.jobs
     decoded = decode(data)
-    assert decoded.lines[3].text == bundled_catalog.service("kia").name
+    assert decoded.lines[1].text == bundled_catalog.service("kia").name
     assert decoded.cut_at_end
     assert states == ["printing", "ready"]
     assert spool.pending() == []
@@ -109,7 +109,7 @@ def test_unplugged_printer_keeps_the_job_and_retries_when_it_returns(parts, conf
     printer.plugged = True
     clock.now += 1.0
     assert worker.step(wait=0) and worker.step(wait=0)
-    assert [decode(d).lines[3].text for d in printer.jobs] == [
+    assert [decode(d).lines[1].text for d in printer.jobs] == [
         "SKCK (Surat Keterangan Catatan",
         "Daftar layanan",
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.config import load_config
-from kiosk.slips.layout import COLUMNS, index_slip, service_slip
+from kiosk.slips.layout import COLUMNS, SMALL_COLUMNS, index_slip, service_slip
 from kiosk.slips.render import escpos_module, render, slip_bytes
 from tests.escpos_decode import decode
 
@@ -28,10 +28,12 @@ def test_decoded_bytes_are_the_layout(bundled_catalog, hall_config, width):
     slip = service_slip(bundled_catalog, service, hall_config, width)
     decoded = decode(slip_bytes(slip))
     assert decoded.text == slip.lines
-    assert all(len(line) <= COLUMNS[width] for line in decoded.text)
+    for line in decoded.lines:
+        assert len(line.text) <= (SMALL_COLUMNS if line.small else COLUMNS)[width], line
     for requirement in service.requirements:
         assert any(
-            line.startswith("[ ] " + requirement.document.split()[0]) for line in decoded.text
+            line.text.startswith("[ ] " + requirement.document.split()[0]) and not line.small
+            for line in decoded.lines
         )
     assert decoded.qr_payloads() == [
         "http://10.42.0.1/layanan/akta-kelahiran",
@@ -39,17 +41,21 @@ def test_decoded_bytes_are_the_layout(bundled_catalog, hall_config, width):
     ]
     assert decoded.cut_at_end
     header = decoded.lines[0]
-    assert (header.text, header.bold, header.center) == ("KECAMATAN KEMLAGI", True, True)
-    title = decoded.lines[3]
-    assert (title.text, title.bold, title.tall) == (service.name, True, True)
-    assert not decoded.lines[4].tall and not decoded.lines[4].bold
+    assert (header.text, header.small, header.center) == (
+        "Kecamatan Kemlagi - Balai Desa Kemlagi",
+        True,
+        True,
+    )
+    title = decoded.lines[1]
+    assert (title.text, title.bold, title.small) == (service.name, True, False)
+    assert decoded.lines[2].small and not decoded.lines[2].bold
 
 
-def test_gratis_is_bold(bundled_catalog, hall_config):
+def test_font_b_lines_are_set_closer(bundled_catalog, hall_config):
+    """ESC 3 n: font A lines 30 dots apart, font B 22, whatever the printer's default."""
     slip = service_slip(bundled_catalog, bundled_catalog.service("ktp-el-baru"), hall_config)
-    lines = decode(slip_bytes(slip)).lines
-    gratis = [line for line in lines if "GRATIS" in line.text]
-    assert [(line.text, line.bold) for line in gratis] == [("Biaya: GRATIS", True)]
+    data = slip_bytes(slip)
+    assert b"\x1bM\x01\x1b3\x16" in data and b"\x1bM\x00\x1b3\x1e" in data
 
 
 def test_58mm_cheap_printer_gets_a_qr_image_with_quiet_zone(bundled_catalog, hall_config):

@@ -114,5 +114,5 @@ def test_web_job_is_printed_by_the_worker(
     worker = PrintWorker(config, printer, lambda: bundled_catalog, spool)
     assert worker.step(wait=0)
     decoded = decode(printer.jobs[0])
-    assert decoded.lines[3].text == "Akta Kematian"
+    assert decoded.lines[1].text == "Akta Kematian"
     assert decoded.qr_payloads() == ["http://127.0.0.1:8080/layanan/akta-kematian"]

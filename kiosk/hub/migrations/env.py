@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import kiosk.hub.console_tables  # noqa: F401  (the console's tables, on the same metadata)
 from kiosk.hub.db import connect, metadata
 
 

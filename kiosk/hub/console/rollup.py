@@ -1,0 +1,103 @@
+"""Demand counts folded into weekly and monthly sums (per kiosk and fleet-wide).
+
+The hub stores one ``counts`` row per kiosk, hour, service and metric: millions a year.
+The Permintaan page reads ``demand_rollup`` instead. :func:`refresh` folds in the counts
+rows added since the last run (``rollup_state.last_id``), leaving out rows younger than
+``settle`` so an ingest transaction still open with a lower id is never skipped. It is
+safe to run from two processes at once: the watermark moves with a compare-and-set and
+a loser rolls back.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .. import db
+from ..console_tables import demand_rollup, rollup_state
+
+FLEET = ""  # kiosk_id of the fleet-wide sums
+NAME = "counts"
+Key = tuple[str, date, str, str, str]  # grain, period_start, kiosk_id, service_id, metric
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def fold(rows: Iterable[Any]) -> dict[Key, int]:
+    """(kiosk_id, day, service_id, metric, n) rows → weekly and monthly sums, both levels."""
+    sums: dict[Key, int] = defaultdict(int)
+    for kiosk_id, day, service_id, metric, n in rows:
+        for grain, start in (("week", week_start(day)), ("month", month_start(day))):
+            sums[(grain, start, kiosk_id, service_id, metric)] += n
+            sums[(grain, start, FLEET, service_id, metric)] += n
+    return sums
+
+
+def _upsert(conn: sa.Connection, sums: dict[Key, int]) -> None:
+    if not sums:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    values = [
+        dict(grain=g, period_start=p, kiosk_id=k, service_id=s, metric=m, n=n)
+        for (g, p, k, s, m), n in sums.items()
+    ]
+    insert = dialect.insert(demand_rollup)
+    statement = insert.on_conflict_do_update(
+        index_elements=["grain", "kiosk_id", "period_start", "service_id", "metric"],
+        set_={"n": demand_rollup.c.n + insert.excluded.n},
+    )
+    for start in range(0, len(values), 5000):
+        conn.execute(statement, values[start : start + 5000])
+
+
+def _settled_top(conn: sa.Connection, after: int, cutoff: datetime) -> int | None:
+    """The highest counts id such that every row up to it is older than ``cutoff``."""
+    counts, records = db.counts, db.records
+    young = conn.execute(
+        sa.select(sa.func.min(counts.c.id))
+        .join(records, records.c.id == counts.c.record_pk)
+        .where(counts.c.id > after, records.c.received_at >= cutoff)
+    ).scalar()
+    if young is not None:
+        return int(young) - 1
+    top = conn.execute(sa.select(sa.func.max(counts.c.id))).scalar()
+    return None if top is None else int(top)
+
+
+def refresh(engine: sa.Engine, *, now: datetime, settle: timedelta = timedelta(minutes=5)) -> int:
+    """Fold new counts into the rollup; returns how many counts rows were folded."""
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(rollup_state).where(rollup_state.c.name == NAME)).first()
+        if row is None:
+            conn.execute(sa.insert(rollup_state).values(name=NAME, last_id=0, refreshed_at=now))
+        after = row.last_id if row else 0
+        top = _settled_top(conn, after, now - settle)
+        if top is None or top <= after:
+            return 0
+        claimed = conn.execute(
+            sa.update(rollup_state)
+            .where(rollup_state.c.name == NAME, rollup_state.c.last_id == after)
+            .values(last_id=top, refreshed_at=now)
+        )
+        if claimed.rowcount != 1:  # another process folded this range
+            conn.rollback()
+            return 0
+        c = db.counts.c
+        delta = conn.execute(
+            sa.select(c.kiosk_id, c.day, c.service_id, c.metric, sa.func.sum(c.n))
+            .where(c.id > after, c.id <= top)
+            .group_by(c.kiosk_id, c.day, c.service_id, c.metric)
+        ).all()
+        _upsert(conn, fold(delta))
+        return top - after

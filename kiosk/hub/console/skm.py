@@ -1,0 +1,102 @@
+"""SKM / IKM: the survey results of a period, village and service, and their downloads;
+staff enter the period's number of service users here (for the Krejcie–Morgan check)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+
+from ..console_tables import service_users
+from ..skm_export import skm_csv, skm_pdf, skm_xlsx
+from ..skm_report import SkmFilter, SkmReport, build_report, report_json
+from . import charts, settings, text
+from .core import audit, bp, engine, role_required
+from .demand import download
+from .filters import arg_choice, arg_period, services, villages
+
+
+def names() -> dict[str, str]:
+    return dict(villages()) | dict(services())
+
+
+def current_report(*, details: bool = True) -> tuple[SkmReport, Any]:
+    choice = arg_period()
+    f = SkmFilter(choice.period, arg_choice("desa", villages()), arg_choice("layanan", services()))
+    with engine().connect() as conn:
+        numbering = settings.load(conn)["unsur_numbering"]
+        report = build_report(conn, f, numbering=numbering, names=names(), details=details)
+    return report, choice
+
+
+@bp.route("/skm")
+def skm() -> Any:
+    fmt = request.args.get("format")
+    report, choice = current_report(details=fmt not in ("json", "csv"))
+    stem = f"skm-{report.filter.period.start}-{report.filter.period.end}"
+    if fmt == "json":
+        body = json.dumps(report_json(report), ensure_ascii=False, indent=2).encode()
+        return download(body, f"{stem}.json")
+    writers = {"csv": skm_csv, "xlsx": skm_xlsx, "pdf": skm_pdf}
+    if fmt in writers:
+        return download(writers[fmt](report), f"{stem}.{fmt}")
+    chart = charts.bar_chart(
+        [(label, (round(nilai or 0),)) for label, _, _, _, nilai in report.unsur_rows()],
+        title="Nilai tiap unsur (NRR x 25)",
+        series=("Nilai",),
+    )
+    return render_template(
+        "console/skm.html",
+        report=report,
+        choice=choice,
+        chart=chart,
+        text=text,
+        villages=villages(),
+        services=services(),
+        args=request.args.to_dict(),
+    )
+
+
+def back() -> str:
+    """The SKM page with the same filters (the form posts to a URL that carries them)."""
+    query = request.query_string.decode("ascii", "replace")
+    return url_for("console.skm") + (f"?{query}" if query else "")
+
+
+@bp.route("/skm/pengguna-layanan", methods=["POST"])
+@role_required("admin", "petugas")
+def skm_service_users() -> Any:
+    """Save the number of service users of the shown period and village."""
+    report, _ = current_report(details=False)
+    f = report.filter
+    try:
+        users = int(request.form.get("pengguna", ""))
+        if users < 0:
+            raise ValueError(users)
+    except ValueError:
+        flash(text.MSG["bad_number"])
+        return redirect(back(), 303)
+    u = service_users.c
+    with engine().begin() as conn:
+        conn.execute(
+            sa.delete(service_users).where(
+                u.period_start == f.period.start,
+                u.period_end == f.period.end,
+                u.village_id == f.village,
+            )
+        )
+        conn.execute(
+            sa.insert(service_users).values(
+                period_start=f.period.start,
+                period_end=f.period.end,
+                village_id=f.village,
+                users=users,
+            )
+        )
+    audit(
+        "skm.service_users", f"{f.period.start}/{f.period.end}/{f.village or '*'}", {"users": users}
+    )
+    flash(text.MSG["saved"])
+    return redirect(back(), 303)

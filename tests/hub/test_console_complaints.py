@@ -1,0 +1,167 @@
+"""The complaints inbox: order, status moves with history and audit, who sees contacts,
+and the scheduled deletion of contacts."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from kiosk.hub import complaint_store
+from kiosk.hub.console.publish import kiosk_status
+from kiosk.hub.console_tables import audit_log
+from kiosk.hub.simulate import Sim
+
+from .console_helpers import CONFIG, NOW, add_users, csrf_of, login
+
+
+@pytest.fixture
+def app(make_hub_app):
+    app = make_hub_app(**CONFIG)
+    add_users(app.extensions["hub_db"])
+    sim = Sim(app.extensions["hub_db"], random.Random(1))
+    sim.kiosks([("betro", "Betro")], at=NOW - timedelta(days=40))
+    sim.complaint(
+        "betro",
+        "OLDD-0001",
+        NOW - timedelta(days=20),
+        contact_name="Sri",
+        contact_phone="081234567890",
+        consent=True,
+    )
+    sim.complaint(
+        "betro",
+        "NEWW-0002",
+        NOW - timedelta(hours=2),
+        contact_name=None,
+        contact_phone=None,
+        consent=False,
+    )
+    sim.complaint(
+        "betro",
+        "MIDD-0003",
+        NOW - timedelta(days=1),
+        status="diverifikasi",
+        contact_name="Joko",
+        contact_phone="0856",
+        consent=True,
+    )
+    sim.complaint(
+        "betro",
+        "DONE-0004",
+        NOW - timedelta(days=30),
+        status="selesai",
+        status_changed_at=NOW - timedelta(days=29),
+        contact_name="Rina",
+        contact_phone="0813",
+        consent=True,
+    )
+    return app
+
+
+def client_for(app, name):
+    client = app.test_client()
+    login(client, name)
+    return client
+
+
+def test_inbox_puts_overdue_then_new_first_and_hides_closed(app):
+    html = client_for(app, "budi").get("/pengaduan").get_data(as_text=True)
+    order = [html.index(t) for t in ("OLDD-0001", "NEWW-0002", "MIDD-0003")]
+    assert order == sorted(order)
+    assert "DONE-0004" not in html
+    assert "<b>1</b> lewat batas waktu" in html
+    assert "DONE-0004" in client_for(app, "budi").get("/pengaduan?tampil=semua").get_data(True)
+
+
+def test_status_change_answer_and_lapor_id_with_history_and_audit(app):
+    client = client_for(app, "budi")
+    page = client.get("/pengaduan/OLDD-0001").get_data(as_text=True)
+    assert "Sri · 081234567890" in page
+    response = client.post(
+        "/pengaduan/OLDD-0001",
+        data={
+            "status": "diteruskan",
+            "jawaban": "Sudah kami teruskan ke Dispendukcapil.",
+            "lapor": "LAPOR-123",
+            "catatan": "via telepon",
+            "csrf_token": csrf_of(page),
+        },
+    )
+    assert response.status_code == 303
+    page = client.get("/pengaduan/OLDD-0001").get_data(as_text=True)
+    assert "Status pengaduan OLDD-0001 diubah menjadi Diteruskan." in page
+    assert "LAPOR-123" in page and "Sudah kami teruskan ke Dispendukcapil." in page
+    assert "Diterima → Diteruskan oleh budi — via telepon" in page
+    back = client.post(
+        "/pengaduan/OLDD-0001", data={"status": "diverifikasi", "csrf_token": csrf_of(page)}
+    )
+    assert back.status_code == 303
+    page = client.get("/pengaduan/OLDD-0001").get_data(as_text=True)
+    assert "Status tidak dapat diubah dari Diteruskan ke Diverifikasi." in page
+    with app.extensions["hub_db"].connect() as conn:
+        row = complaint_store.get(conn, "OLDD-0001")
+        actions = conn.execute(sa.select(audit_log.c.user_name, audit_log.c.action)).all()
+    assert row.status == "diteruskan" and row.lapor_id == "LAPOR-123"
+    assert ("budi", "complaint.update") in actions
+
+
+def test_contact_is_only_for_handling_roles(app):
+    camat = client_for(app, "camat")
+    page = camat.get("/pengaduan/OLDD-0001").get_data(as_text=True)
+    assert "081234567890" not in page and "Sri" not in page
+    assert "Tindak lanjut" not in page  # pimpinan reads, does not act
+    denied = camat.post(
+        "/pengaduan/OLDD-0001", data={"status": "selesai", "csrf_token": csrf_of(page)}
+    )
+    assert denied.status_code == 403
+    with app.extensions["hub_db"].connect() as conn:
+        assert complaint_store.get(conn, "OLDD-0001").status == "diterima"
+
+
+def test_contacts_are_deleted_after_the_retention_time(app):
+    engine = app.extensions["hub_db"]
+    assert complaint_store.purge_contacts(engine, now=NOW, retention_days=30) == []
+    assert complaint_store.purge_contacts(engine, now=NOW, retention_days=29) == ["DONE-0004"]
+    with engine.connect() as conn:
+        done = complaint_store.get(conn, "DONE-0004")
+        open_one = complaint_store.get(conn, "OLDD-0001")
+    assert (done.contact_name, done.contact_phone) == (None, None)
+    assert done.contact_purged_at is not None
+    assert open_one.contact_phone == "081234567890"  # still being handled
+    page = client_for(app, "budi").get("/pengaduan/DONE-0004").get_data(as_text=True)
+    assert "Sudah dihapus" in page
+
+
+def test_statuses_the_kiosk_does_not_know_yet_are_mapped():
+    known = ("diterima", "diproses", "diteruskan", "selesai", "ditolak")
+    assert kiosk_status("ditindaklanjuti", known) == "diproses"
+    assert kiosk_status("bukan_wewenang", known) == "ditolak"
+    assert kiosk_status("diteruskan", known) == "diteruskan"
+    assert kiosk_status("bukan_wewenang", (*known, "bukan_wewenang")) == "bukan_wewenang"
+
+
+def test_counts_by_state(app):
+    with app.extensions["hub_db"].connect() as conn:
+        counts = complaint_store.counts_by_state(conn, now=NOW, deadline_days=5)
+    assert counts == {"terbuka": 3, "terlambat": 1, "baru": 2}
+
+
+def test_hub_maintenance_purges_at_start_and_again_a_day_later(app):
+    from kiosk.hub.console.maintenance import Maintenance
+
+    engine = app.extensions["hub_db"]
+    clock = [NOW]
+    jobs = Maintenance(engine, now=lambda: clock[0], tick=3600)
+    jobs.start()  # at start: DONE-0004 was closed 29 days ago, kept 30 days
+    try:
+        with engine.connect() as conn:
+            assert complaint_store.get(conn, "DONE-0004").contact_phone == "0813"
+        clock[0] = NOW + timedelta(days=1, minutes=1)
+        jobs.run_due()  # what the thread does every tick
+        with engine.connect() as conn:
+            assert complaint_store.get(conn, "DONE-0004").contact_phone is None
+    finally:
+        jobs.stop()
