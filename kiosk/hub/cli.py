@@ -326,6 +326,7 @@ def hub_import(hub_dir, db_url, stick_dir):
     if any(not item.outcome.ok for item in results):
         sys.exit(1)
 
+
 # ---------------------------------------------------------------- console (issue 15)
 
 for _command in (user, report, purge_contacts, demo):

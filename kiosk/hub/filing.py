@@ -9,7 +9,7 @@ no time of day and no link back to its record row (it cannot be joined to a comp
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,8 +32,13 @@ class Filing:
     def flush(self, conn: Connection) -> None:
         _unique_tickets(conn, self.rows.get(db.complaints, []))
         for table in db.metadata.sorted_tables:  # parents before children
-            if self.rows.get(table):
-                conn.execute(sa.insert(table), self.rows[table])
+            rows = self.rows.get(table)
+            if not rows:
+                continue
+            if table in PLAIN_TABLES:
+                _insert_plain(conn, table, rows)
+            else:
+                conn.execute(sa.insert(table), rows)
         self.rows.clear()
 
     # ------------------------------------------------------------ kinds
@@ -154,3 +159,20 @@ def _unique_tickets(conn: Connection, rows: list[dict[str, Any]]) -> None:
         if row["ticket"] in taken:
             row["ticket"] = f"{row['ticket'][:30]}-{row['record_pk']}"
         taken.add(row["ticket"])
+
+
+# Tables with only numbers and short text: their many rows (a month of hourly counts is
+# thousands per kiosk) go straight to the driver's executemany. SQLAlchemy's per-row
+# parameter processing cost more than the database's own work here (bench/reports.py).
+PLAIN_TABLES = (db.counts, db.no_hit_searches)
+
+
+def _insert_plain(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    names = list(rows[0])
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(mark for _ in names)})"
+    values = [
+        tuple(v.isoformat() if isinstance(v, date) else v for v in (row[n] for n in names))
+        for row in rows
+    ]
+    conn.exec_driver_sql(sql, values)

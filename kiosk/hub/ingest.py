@@ -303,13 +303,16 @@ class Ingestor:
         if not fresh:
             return [], len(incoming)
         rows = [placer.record_row(item.envelope) for item in fresh]
-        result = conn.execute(
-            sa.insert(db.records).returning(
-                db.records.c.id, db.records.c.record_id, sort_by_parameter_order=True
-            ),
-            rows,
+        conn.execute(sa.insert(db.records), rows)  # one executemany (RETURNING is per row)
+        fresh_ids = [row["record_id"] for row in rows]
+        found = conn.execute(
+            sa.select(db.records.c.record_id, db.records.c.id).where(
+                db.records.c.kiosk_id == kiosk_id,
+                db.records.c.record_id.between(min(fresh_ids), max(fresh_ids)),
+            )
         )
-        pks = [row.id for row in result]
+        pk_of = {row.record_id: row.id for row in found}
+        pks = [pk_of[record_id] for record_id in fresh_ids]
         filing = Filing(placer)
         for pk, item, row in zip(pks, fresh, rows, strict=True):
             filing.add(pk, row, item.body)

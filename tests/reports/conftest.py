@@ -84,8 +84,8 @@ def world(tmp_path, hub_template, hub_db):  # noqa: F811 - the imported fixture
         "hub_url": f"{server.url}/public/",
         "trust_root": str(hub_dir / "public" / "metadata" / "1.root.json"),
         "report_url": f"{server.url}/api/reports",
-        "sync_connect_timeout": 2,
-        "sync_read_timeout": 2,
+        "sync_connect_timeout": 5,
+        "sync_read_timeout": 30,  # a loaded CI machine; the fault tests set their own
     }
     try:
         yield World(hub_dir, hub_db.url, app, server, overrides)

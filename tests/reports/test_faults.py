@@ -134,7 +134,8 @@ def test_hub_cut_500_slow_or_down_loses_nothing(world, tmp_path, mode, expected)
     assert not result.ok
     assert expected in reason(config) and "Nothing is lost" in reason(config)
     assert outbox.stats()["records"] == before + 1  # + this attempt's health record
-    assert run_reports(config.replace(report_url=world.config_overrides["report_url"])).ok
+    real = config.replace(report_url=world.config_overrides["report_url"], sync_read_timeout=30)
+    assert run_reports(real).ok
     assert outbox.stats()["records"] == 0
 
 
