@@ -55,8 +55,8 @@ def pages(year_start: date, ticket: str, village: str) -> dict[str, str]:
 class Session:
     def __init__(self, base: str):
         self.base = base
-        jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def get(self, path: str) -> tuple[int, bytes]:
         with self.opener.open(self.base + path, timeout=60) as response:

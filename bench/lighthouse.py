@@ -44,8 +44,9 @@ def read_report(report: dict) -> Scores:
     )
 
 
-def run_lighthouse(url: str, work: Path) -> Scores:
-    """One Lighthouse run with a fresh chromium profile; raises on failure."""
+def run_lighthouse(url: str, work: Path, headers: dict[str, str] | None = None) -> Scores:
+    """One Lighthouse run with a fresh chromium profile; raises on failure. ``headers``
+    go with every request (the console's session cookie)."""
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError("benchmarks only send traffic to 127.0.0.1")
     browser = chromium()
@@ -64,6 +65,8 @@ def run_lighthouse(url: str, work: Path) -> Scores:
             f"--only-categories={','.join(CATEGORIES)}",
             f"--chrome-flags={CHROME_FLAGS} --user-data-dir={profile}/chrome",
         ]
+        if headers:
+            command.append(f"--extra-headers={json.dumps(headers)}")
         env = {**os.environ, "CHROME_PATH": browser}
         subprocess.run(command, env=env, check=True, timeout=240, capture_output=True)
         return read_report(json.loads(output.read_text(encoding="utf-8")))

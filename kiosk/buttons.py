@@ -64,10 +64,10 @@ class StatusLed:
         self.state = state
         if state == STOPPED:
             self.led.off()
-        elif self.PATTERNS.get(state) is None:
+        elif (pattern := self.PATTERNS.get(state)) is None:
             self.led.on()
         else:
-            on, off = self.PATTERNS[state]
+            on, off = pattern
             self.led.blink(on_time=on, off_time=off, background=True)
 
     def close(self) -> None:
@@ -82,6 +82,7 @@ class ButtonPanel:
         buttons: list,
         submit: Callable[[Job], bool],
         cooldown: float,
+        *,
         pin_factory=None,
         hold_seconds: float = LONG_PRESS_SECONDS,
         clock: Callable[[], float] = time.monotonic,

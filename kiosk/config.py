@@ -13,6 +13,7 @@ documents each one).
 
 from __future__ import annotations
 
+import builtins
 import copy
 import dataclasses
 import json
@@ -184,7 +185,7 @@ class Setting:
     default: Any
     help: str
     type: type  # the plain type: str, int, list or dict
-    item_type: type | None = None  # the plain type of a list's items
+    item_type: builtins.type | None = None  # the plain type of a list's items
     choices: tuple[Any, ...] | None = None
     min: int | None = None
     max: int | None = None

@@ -117,19 +117,18 @@ def check_portal(config: Config, system: System) -> Check:
 
 def check_catalog(config: Config) -> Check:
     store = CatalogStore(config.state_path / "catalog")
-    target = store.current_target()
-    if target is None:
-        catalog = load_release(fallback_release_path(config))
-        return Check(
-            "catalog",
-            True,
-            f"Katalog: memakai katalog bawaan ({format_date(catalog.updated)}), "
-            "belum pernah sinkron",
-        )
     try:
         catalog = store.load_current()
     except ReleaseInvalid as exc:
         return Check("catalog", False, f"Katalog rusak ({exc}). Jalankan: sudo kiosk sync")
+    if catalog is None:
+        bundled = load_release(fallback_release_path(config))
+        return Check(
+            "catalog",
+            True,
+            f"Katalog: memakai katalog bawaan ({format_date(bundled.updated)}), "
+            "belum pernah sinkron",
+        )
     return Check(
         "catalog",
         True,

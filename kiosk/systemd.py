@@ -12,12 +12,12 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 log = logging.getLogger(__name__)
 
 
-def notify(message: str, env: dict[str, str] | None = None) -> bool:
+def notify(message: str, env: Mapping[str, str] | None = None) -> bool:
     """Send ``message`` (e.g. "READY=1") to systemd; False when not under systemd."""
     env = os.environ if env is None else env
     address = env.get("NOTIFY_SOCKET")
@@ -35,7 +35,7 @@ def notify(message: str, env: dict[str, str] | None = None) -> bool:
         return False
 
 
-def watchdog_interval(env: dict[str, str] | None = None) -> float | None:
+def watchdog_interval(env: Mapping[str, str] | None = None) -> float | None:
     """Seconds between two pings (half of WatchdogSec), or None when not asked for."""
     env = os.environ if env is None else env
     usec = env.get("WATCHDOG_USEC")
@@ -49,7 +49,7 @@ def watchdog_interval(env: dict[str, str] | None = None) -> float | None:
 
 
 def start_watchdog(
-    healthy: Callable[[], bool], env: dict[str, str] | None = None
+    healthy: Callable[[], bool], env: Mapping[str, str] | None = None
 ) -> threading.Event | None:
     """Ping the watchdog from a thread while ``healthy()``; set the returned event to stop."""
     interval = watchdog_interval(env)

@@ -8,13 +8,13 @@ that its own validator would reject. See docs/catalog-format.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import CatalogInvalid
 from .model import (
@@ -30,6 +30,9 @@ from .model import (
     Step,
     Village,
 )
+
+if TYPE_CHECKING:
+    import yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PROGRAMS = ("paten", "adminduk")
@@ -58,7 +61,7 @@ class Problem:
 
 
 @cache
-def _yaml_loader():
+def _yaml_loader() -> type[yaml.SafeLoader]:
     """Safe YAML loader that keeps dates as text, so a bad date is our problem to report
     (PyYAML would raise a bare ValueError for 2026-13-01). Built on first use: kiosks
     read only compiled releases, so the web and printer never import PyYAML."""
@@ -76,6 +79,21 @@ def _yaml_loader():
 
 # ---------------------------------------------------------------- field checks
 
+_NO_DEFAULT = object()
+
+
+@dataclass(frozen=True)
+class Field:
+    """How one field of a record is checked: its kind, whether it must be there, and the
+    value used when an optional field is absent or empty (no default: left out)."""
+
+    kind: Kind
+    required: bool = True
+    default: Any = _NO_DEFAULT
+
+
+Spec = Mapping[str, Field]
+
 
 class _Checker:
     """Collects problems for one file while converting its data."""
@@ -87,8 +105,8 @@ class _Checker:
     def problem(self, field: str, message: str, code: str, value: Any = "") -> None:
         self.problems.append(Problem(self.file, field, message, code=code, value=str(value)))
 
-    def fields(self, value: Any, path: str, spec: dict[str, tuple]) -> dict | None:
-        """Check a mapping against ``spec`` (name → (kind, required[, default]))."""
+    def fields(self, value: Any, path: str, spec: Spec) -> dict[str, Any] | None:
+        """Check a mapping against ``spec``; the valid fields, or None if not a mapping."""
         if not isinstance(value, dict):
             self.problem(
                 path or "(file)",
@@ -103,94 +121,129 @@ class _Checker:
                 self.problem(
                     _join(path, key), f"unknown field (allowed fields: {allowed})", "unknown_field"
                 )
-        for name, (kind, required, *default) in spec.items():
+        for name, spec_field in spec.items():
             field = _join(path, name)
-            missing = name not in value or (value[name] is None and kind != "fee")
-            if missing or (not required and value[name] in ("", [])):
-                if required:
+            missing = name not in value or (value[name] is None and spec_field.kind != "fee")
+            if missing or (not spec_field.required and value[name] in ("", [])):
+                if spec_field.required:
                     self.problem(field, "is missing", "missing")
-                elif default:
-                    out[name] = default[0]
+                elif spec_field.default is not _NO_DEFAULT:
+                    out[name] = spec_field.default
                 continue
-            checked = self.value(value[name], field, kind)
+            checked = self.value(value[name], field, spec_field.kind)
             if checked is not _BAD:
                 out[name] = checked
         return out
 
-    def value(self, value: Any, field: str, kind: Any) -> Any:
-        if callable(kind):
-            return kind(self, value, field)
-        if kind == "text":
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                value = str(value)
-            if not isinstance(value, str) or not value.strip():
-                self.problem(field, f"must be non-empty text, found {_kind(value)}", "not_text")
-                return _BAD
-            return value.strip()
-        if kind == "id":
-            if not isinstance(value, str) or not ID_PATTERN.match(value):
-                self.problem(
-                    field,
-                    f"{value!r} is not a valid id: use lowercase letters, digits and "
-                    "hyphens, e.g. ktp-el-baru",
-                    "bad_id",
-                    value,
-                )
-                return _BAD
-            return value
-        if kind == "int":
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                self.problem(
-                    field, f"must be a whole number (0 or more), found {value!r}", "bad_int", value
-                )
-                return _BAD
-            return value
-        if kind == "fee":
-            if value == FEE_UNKNOWN or value is None:  # None: as stored in a release
-                return None
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                self.problem(
-                    field,
-                    f"must be whole rupiah (0 for free) or {FEE_UNKNOWN}, found {value!r}",
-                    "bad_fee",
-                    value,
-                )
-                return _BAD
-            return value
-        if kind == "bool":
-            if not isinstance(value, bool):
-                self.problem(field, f"must be true or false, found {value!r}", "bad_bool", value)
-                return _BAD
-            return value
-        if kind == "date":
-            if isinstance(value, date):
-                return value
-            try:
-                return date.fromisoformat(str(value))
-            except ValueError:
-                self.problem(
-                    field, f"{value!r} is not a date; write it as YYYY-MM-DD", "bad_date", value
-                )
-                return _BAD
-        if kind == "text_list":
-            if not isinstance(value, list):
-                self.problem(field, f"must be a list, found {_kind(value)}", "not_list")
-                return _BAD
-            items = [self.value(v, f"{field}[{i}]", "text") for i, v in enumerate(value)]
-            return tuple(v for v in items if v is not _BAD)
-        raise AssertionError(kind)
+    def value(self, value: Any, field: str, kind: Kind) -> Any:
+        """``value`` checked as ``kind``: converted, or _BAD with a problem recorded."""
+        check = kind if callable(kind) else KINDS[kind]
+        return check(self, value, field)
 
-    def records(self, value: Any, field: str, build, required_nonempty: bool) -> tuple:
+    def records(
+        self,
+        value: Any,
+        field: str,
+        build: Callable[[_Checker, Any, str], T | None],
+        nonempty: bool,
+    ) -> tuple[T, ...]:
         if not isinstance(value, list):
             self.problem(field, f"must be a list, found {_kind(value)}", "not_list")
             return ()
-        if required_nonempty and not value:
+        if nonempty and not value:
             self.problem(field, "is empty: list at least one", "empty_list")
         out = [build(self, item, f"{field}[{i}]") for i, item in enumerate(value)]
         return tuple(o for o in out if o is not None)
 
 
 _BAD = object()
+T = TypeVar("T")
+CustomKind = Callable[["_Checker", Any, str], Any]
+Kind = str | CustomKind  # "text", "id", "int", "fee", "bool", "date", "text_list", or a check
+
+
+def _text(c: _Checker, value: Any, field: str) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        c.problem(field, f"must be non-empty text, found {_kind(value)}", "not_text")
+        return _BAD
+    return value.strip()
+
+
+def _id(c: _Checker, value: Any, field: str) -> Any:
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        c.problem(
+            field,
+            f"{value!r} is not a valid id: use lowercase letters, digits and "
+            "hyphens, e.g. ktp-el-baru",
+            "bad_id",
+            value,
+        )
+        return _BAD
+    return value
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _int(c: _Checker, value: Any, field: str) -> Any:
+    if not _is_count(value):
+        c.problem(field, f"must be a whole number (0 or more), found {value!r}", "bad_int", value)
+        return _BAD
+    return value
+
+
+def _fee(c: _Checker, value: Any, field: str) -> Any:
+    if value == FEE_UNKNOWN or value is None:  # None: as stored in a release
+        return None
+    if not _is_count(value):
+        c.problem(
+            field,
+            f"must be whole rupiah (0 for free) or {FEE_UNKNOWN}, found {value!r}",
+            "bad_fee",
+            value,
+        )
+        return _BAD
+    return value
+
+
+def _bool(c: _Checker, value: Any, field: str) -> Any:
+    if not isinstance(value, bool):
+        c.problem(field, f"must be true or false, found {value!r}", "bad_bool", value)
+        return _BAD
+    return value
+
+
+def _date(c: _Checker, value: Any, field: str) -> Any:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        c.problem(field, f"{value!r} is not a date; write it as YYYY-MM-DD", "bad_date", value)
+        return _BAD
+
+
+def _text_list(c: _Checker, value: Any, field: str) -> Any:
+    if not isinstance(value, list):
+        c.problem(field, f"must be a list, found {_kind(value)}", "not_list")
+        return _BAD
+    items = [_text(c, v, f"{field}[{i}]") for i, v in enumerate(value)]
+    return tuple(v for v in items if v is not _BAD)
+
+
+# The named kinds a Field can have; any other kind is a check function itself.
+KINDS: dict[str, CustomKind] = {
+    "text": _text,
+    "id": _id,
+    "int": _int,
+    "fee": _fee,
+    "bool": _bool,
+    "date": _date,
+    "text_list": _text_list,
+}
 
 
 def _join(path: str, name: str) -> str:
@@ -200,13 +253,12 @@ def _join(path: str, name: str) -> str:
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", str: f"the text {value!r}"}.get(
-        type(value), repr(value)
-    )
+    names: dict[type, str] = {dict: "a mapping", list: "a list", str: f"the text {value!r}"}
+    return names.get(type(value), repr(value))
 
 
-def _choice(*choices: str):
-    def check(checker: _Checker, value: Any, field: str):
+def _choice(*choices: str) -> CustomKind:
+    def check(checker: _Checker, value: Any, field: str) -> Any:
         if value not in choices:
             checker.problem(
                 field, f"{value!r} is not one of: {', '.join(choices)}", "bad_choice", value
@@ -217,8 +269,8 @@ def _choice(*choices: str):
     return check
 
 
-def _list_of(build, nonempty: bool = False):
-    def check(checker: _Checker, value: Any, field: str):
+def _list_of(build: Callable[[_Checker, Any, str], Any], nonempty: bool = False) -> CustomKind:
+    def check(checker: _Checker, value: Any, field: str) -> tuple[Any, ...]:
         return checker.records(value, field, build, nonempty)
 
     return check
@@ -226,19 +278,11 @@ def _list_of(build, nonempty: bool = False):
 
 # ---------------------------------------------------------------- record builders
 
+OPTIONAL_TEXT = Field("text", required=False, default="")
+
 
 def _requirement(c: _Checker, value: Any, path: str) -> Requirement | None:
-    d = c.fields(
-        value,
-        path,
-        {
-            "document": ("text", True),
-            "copy": (_choice(*COPY_LABELS), True),
-            "count": ("int", False, 1),
-            "when": ("text", False, ""),
-            "note": ("text", False, ""),
-        },
-    )
+    d = c.fields(value, path, REQUIREMENT_FIELDS)
     if d is None or not {"document", "copy"} <= d.keys():
         return None
     if d["count"] < 1:
@@ -247,91 +291,88 @@ def _requirement(c: _Checker, value: Any, path: str) -> Requirement | None:
 
 
 def _step(c: _Checker, value: Any, path: str) -> Step | None:
-    d = c.fields(value, path, {"at": ("id", True), "text": ("text", True)})
+    d = c.fields(value, path, {"at": Field("id"), "text": Field("text")})
     return Step(**d) if d and len(d) == 2 else None
 
 
-def _review(c: _Checker, value: Any, path: str):
-    d = c.fields(
-        value,
-        path,
-        {
-            "checked": ("date", True),
-            "confirmed": ("bool", True),
-            "source": ("text", True),
-            "confirmed_by": ("text", False, ""),
-            "notes": ("text", False, ""),
-        },
-    )
-    return Review(**d) if d and len(d) == 5 else _BAD
+def _review(c: _Checker, value: Any, path: str) -> Review | object:
+    d = c.fields(value, path, REVIEW_FIELDS)
+    return Review(**d) if d and len(d) == len(REVIEW_FIELDS) else _BAD
 
 
-SERVICE_FIELDS: dict[str, tuple] = {
-    "id": ("id", True),
-    "name": ("text", True),
-    "summary": ("text", True),
-    "category": ("id", True),
-    "program": (_choice(*PROGRAMS), True),
-    "served_by": ("id", True),
-    "audience": (_choice(*AUDIENCES), False, "warga"),
-    "requirements": (_list_of(_requirement, nonempty=True), True),
-    "steps": (_list_of(_step, nonempty=True), True),
-    "time": ("text", True),
-    "fee": ("fee", True),
-    "fee_note": ("text", False, ""),
-    "product": ("text", True),
-    "legal_basis": ("text_list", True),
-    "keywords": ("text_list", True),
-    "notice": ("text", False, ""),
-    "review": (_review, True),
-}
-
-
-def _service(c: _Checker, value: Any, path: str) -> dict:
+def _service(c: _Checker, value: Any, path: str) -> dict[str, Any]:
     """The service's fields that are valid (all of them when the service is clean)."""
     return c.fields(value, path, SERVICE_FIELDS) or {}
 
 
 def _contact(c: _Checker, value: Any, path: str) -> Contact | None:
-    d = c.fields(value, path, {"label": ("text", True), "value": ("text", True)})
+    d = c.fields(value, path, {"label": Field("text"), "value": Field("text")})
     return Contact(**d) if d and len(d) == 2 else None
 
 
 def _hours(c: _Checker, value: Any, path: str) -> Hours | None:
-    d = c.fields(value, path, {"days": ("text", True), "time": ("text", True)})
+    d = c.fields(value, path, {"days": Field("text"), "time": Field("text")})
     return Hours(**d) if d and len(d) == 2 else None
 
 
 def _office(c: _Checker, value: Any, path: str) -> Office | None:
-    d = c.fields(
-        value,
-        path,
-        {
-            "id": ("id", True),
-            "name": ("text", True),
-            "address": ("text", False, ""),
-            "hours": (_list_of(_hours), False, ()),
-            "contacts": (_list_of(_contact), False, ()),
-            "placeholder": ("bool", False, False),
-        },
-    )
+    d = c.fields(value, path, OFFICE_FIELDS)
     return Office(**d) if d and {"id", "name"} <= d.keys() else None
 
 
 def _category(c: _Checker, value: Any, path: str) -> Category | None:
     d = c.fields(
-        value,
-        path,
-        {"id": ("id", True), "name": ("text", True), "description": ("text", False, "")},
+        value, path, {"id": Field("id"), "name": Field("text"), "description": OPTIONAL_TEXT}
     )
     return Category(**d) if d and {"id", "name"} <= d.keys() else None
 
 
 def _village(c: _Checker, value: Any, path: str) -> Village | None:
-    d = c.fields(
-        value, path, {"id": ("id", True), "name": ("text", True), "code": ("text", False, "")}
-    )
+    d = c.fields(value, path, {"id": Field("id"), "name": Field("text"), "code": OPTIONAL_TEXT})
     return Village(**d) if d and {"id", "name"} <= d.keys() else None
+
+
+REQUIREMENT_FIELDS: Spec = {
+    "document": Field("text"),
+    "copy": Field(_choice(*COPY_LABELS)),
+    "count": Field("int", required=False, default=1),
+    "when": OPTIONAL_TEXT,
+    "note": OPTIONAL_TEXT,
+}
+REVIEW_FIELDS: Spec = {
+    "checked": Field("date"),
+    "confirmed": Field("bool"),
+    "source": Field("text"),
+    "confirmed_by": OPTIONAL_TEXT,
+    "notes": OPTIONAL_TEXT,
+}
+SERVICE_FIELDS: Spec = {
+    "id": Field("id"),
+    "name": Field("text"),
+    "summary": Field("text"),
+    "category": Field("id"),
+    "program": Field(_choice(*PROGRAMS)),
+    "served_by": Field("id"),
+    "audience": Field(_choice(*AUDIENCES), required=False, default="warga"),
+    "requirements": Field(_list_of(_requirement, nonempty=True)),
+    "steps": Field(_list_of(_step, nonempty=True)),
+    "time": Field("text"),
+    "fee": Field("fee"),
+    "fee_note": OPTIONAL_TEXT,
+    "product": Field("text"),
+    "legal_basis": Field("text_list"),
+    "keywords": Field("text_list"),
+    "notice": OPTIONAL_TEXT,
+    "review": Field(_review),
+}
+OFFICE_FIELDS: Spec = {
+    "id": Field("id"),
+    "name": Field("text"),
+    "address": OPTIONAL_TEXT,
+    "hours": Field(_list_of(_hours), required=False, default=()),
+    "contacts": Field(_list_of(_contact), required=False, default=()),
+    "placeholder": Field("bool", required=False, default=False),
+}
 
 
 # ---------------------------------------------------------------- whole catalog
@@ -339,42 +380,94 @@ def _village(c: _Checker, value: Any, path: str) -> Village | None:
 # Which file of a source folder holds which part; a release holds them all in one.
 PART_FILES = {"meta": "catalog.yaml", "offices": "offices.yaml", "villages": "villages.yaml"}
 
+META_FIELDS: Spec = {
+    "kecamatan": Field("text"),
+    "kabupaten": Field("text"),
+    "province": Field("text"),
+    "categories": Field(_list_of(_category, nonempty=True)),
+}
+OFFICES_FIELDS: Spec = {
+    "main_office": Field("id"),
+    "offices": Field(_list_of(_office, nonempty=True)),
+    "complaints": Field(_list_of(_contact), required=False, default=()),
+}
+VILLAGES_FIELDS: Spec = {"villages": Field(_list_of(_village, nonempty=True))}
 
-def _build(parts: dict[str, Any], service_items: list[tuple[str, Any]], problems) -> Catalog | None:
-    """Validate parts (already parsed) into a Catalog; add every problem found."""
-    meta = _Checker(parts["meta_file"], problems).fields(
-        parts["meta"],
-        "",
-        {
-            "kecamatan": ("text", True),
-            "kabupaten": ("text", True),
-            "province": ("text", True),
-            "categories": (_list_of(_category, nonempty=True), True),
-        },
+
+@dataclass(frozen=True)
+class Part:
+    """One parsed part of a catalog and the file (or place in a release) it came from."""
+
+    file: str
+    data: Any
+
+    def fields(self, spec: Spec, problems: list[Problem]) -> dict[str, Any]:
+        """This part's valid top-level fields; problems for the rest."""
+        return _Checker(self.file, problems).fields(self.data, "", spec) or {}
+
+
+@dataclass(frozen=True)
+class Sources:
+    """A catalog's parts, parsed but not yet checked."""
+
+    meta: Part
+    offices: Part
+    villages: Part
+    services: list[Part]
+    services_where: str  # where services were looked for, to report "no services found"
+
+
+def _build(sources: Sources, problems: list[Problem]) -> Catalog | None:
+    """Validate parsed parts into a Catalog; add every problem found."""
+    meta = sources.meta.fields(META_FIELDS, problems)
+    offices = sources.offices.fields(OFFICES_FIELDS, problems)
+    villages = sources.villages.fields(VILLAGES_FIELDS, problems)
+    services = _check_services(sources.services, problems)
+    office_ids = _unique(offices.get("offices", ()), sources.offices.file, "offices", problems)
+    category_ids = _unique(meta.get("categories", ()), sources.meta.file, "categories", problems)
+    _unique(villages.get("villages", ()), sources.villages.file, "villages", problems)
+    if "main_office" in offices and offices["main_office"] not in office_ids:
+        problems.append(
+            Problem(
+                sources.offices.file,
+                "main_office",
+                f"{offices['main_office']!r} is not an office listed below",
+                code="unknown_office",
+                value=offices["main_office"],
+            )
+        )
+    _check_service_ids(services, problems, category_ids, office_ids)
+    if not sources.services:
+        problems.append(
+            Problem(sources.services_where, "", "no services found", code="no_services")
+        )
+    if problems:
+        return None
+    return Catalog(
+        kecamatan=meta["kecamatan"],
+        kabupaten=meta["kabupaten"],
+        province=meta["province"],
+        categories=meta["categories"],
+        offices=offices["offices"],
+        main_office=offices["main_office"],
+        complaints=offices["complaints"],
+        villages=villages["villages"],
+        services=tuple(sorted((Service(**s) for _, s in services), key=lambda s: s.id)),
     )
-    offices = _Checker(parts["offices_file"], problems).fields(
-        parts["offices"],
-        "",
-        {
-            "main_office": ("id", True),
-            "offices": (_list_of(_office, nonempty=True), True),
-            "complaints": (_list_of(_contact), False, ()),
-        },
-    )
-    villages = _Checker(parts["villages_file"], problems).fields(
-        parts["villages"], "", {"villages": (_list_of(_village, nonempty=True), True)}
-    )
-    # Partial services too, so cross-references are checked even in a service
-    # that has other problems: every problem is reported in one run.
-    services: list[tuple[str, dict]] = []
-    for file, data in service_items:
-        fields = _service(_Checker(file, problems), data, "")
-        services.append((file, fields))
-        expected = Path(file).stem
-        if file.endswith(".yaml") and "id" in fields and fields["id"] != expected:
+
+
+def _check_services(items: list[Part], problems: list[Problem]) -> list[tuple[str, dict[str, Any]]]:
+    """Each service's valid fields, by file. Partial services are kept, so cross-references
+    are checked even in a service that has other problems: every problem in one run."""
+    services: list[tuple[str, dict[str, Any]]] = []
+    for item in items:
+        fields = _service(_Checker(item.file, problems), item.data, "")
+        services.append((item.file, fields))
+        expected = Path(item.file).stem
+        if item.file.endswith(".yaml") and "id" in fields and fields["id"] != expected:
             problems.append(
                 Problem(
-                    file,
+                    item.file,
                     "id",
                     f"is {fields['id']!r} but the file is named "
                     f"{expected}.yaml; make them the same",
@@ -382,24 +475,16 @@ def _build(parts: dict[str, Any], service_items: list[tuple[str, Any]], problems
                     value=fields["id"],
                 )
             )
+    return services
 
-    meta = meta or {}
-    offices = offices or {}
-    villages = villages or {}
-    office_ids = _unique(offices.get("offices", ()), parts["offices_file"], "offices", problems)
-    category_ids = _unique(meta.get("categories", ()), parts["meta_file"], "categories", problems)
-    _unique(villages.get("villages", ()), parts["villages_file"], "villages", problems)
 
-    if "main_office" in offices and offices["main_office"] not in office_ids:
-        problems.append(
-            Problem(
-                parts["offices_file"],
-                "main_office",
-                f"{offices['main_office']!r} is not an office listed below",
-                code="unknown_office",
-                value=offices["main_office"],
-            )
-        )
+def _check_service_ids(
+    services: list[tuple[str, dict[str, Any]]],
+    problems: list[Problem],
+    category_ids: list[str],
+    office_ids: list[str],
+) -> None:
+    """No two services share an id; each one's references exist."""
     seen: dict[str, str] = {}
     for file, fields in services:
         if "id" in fields and fields["id"] in seen:
@@ -415,23 +500,6 @@ def _build(parts: dict[str, Any], service_items: list[tuple[str, Any]], problems
         if "id" in fields:
             seen.setdefault(fields["id"], file)
         _check_references(file, fields, category_ids, office_ids, problems)
-    if not service_items:
-        problems.append(
-            Problem(parts["services_where"], "", "no services found", code="no_services")
-        )
-    if problems:
-        return None
-    return Catalog(
-        kecamatan=meta["kecamatan"],
-        kabupaten=meta["kabupaten"],
-        province=meta["province"],
-        categories=meta["categories"],
-        offices=offices["offices"],
-        main_office=offices["main_office"],
-        complaints=offices["complaints"],
-        villages=villages["villages"],
-        services=tuple(sorted((Service(**s) for _, s in services), key=lambda s: s.id)),
-    )
 
 
 def _check_references(
@@ -477,7 +545,7 @@ def _check_references(
         )
 
 
-def _unique(records, file: str, field: str, problems: list[Problem]) -> list[str]:
+def _unique(records: Iterable[Any], file: str, field: str, problems: list[Problem]) -> list[str]:
     ids: list[str] = []
     for r in records:
         if r.id in ids:
@@ -552,18 +620,18 @@ def check_catalog_dir(
     problems: list[Problem] = []
     if not root.is_dir():
         return None, [Problem(str(root), "", "is not a folder", code="not_folder")]
-    parts: dict[str, Any] = {}
+    parts = {}
     for part, file in PART_FILES.items():
-        parts[part] = _read_yaml(root, file, overrides, problems)
-        parts[f"{part}_file"] = file
-    parts["services_where"] = "services/"
-    items = []
+        data = _read_yaml(root, file, overrides, problems)
+        parts[part] = Part(file, data if data is not None else {})
+    services = []
     for name in service_files(root, overrides):
         data = _read_yaml(root, name, overrides, problems)
         if data is not None:
-            items.append((name, data))
+            services.append(Part(name, data))
     syntax_problems = list(problems)
-    catalog = _build({k: (v if v is not None else {}) for k, v in parts.items()}, items, problems)
+    sources = Sources(**parts, services=services, services_where="services/")
+    catalog = _build(sources, problems)
     if syntax_problems:
         # A file that failed to parse also shows up as "missing" fields; keep only the cause.
         broken = {p.file for p in syntax_problems}
@@ -582,26 +650,22 @@ def load_catalog_dir(root: str | Path) -> Catalog:
     return catalog
 
 
-def catalog_from_data(data: dict, file: str = "catalog.json") -> Catalog:
+def catalog_from_data(data: Any, file: str = "catalog.json") -> Catalog:
     """Validate the ``catalog`` part of a release; raise :class:`CatalogInvalid`."""
     problems: list[Problem] = []
     if not isinstance(data, dict):
         raise CatalogInvalid([Problem(file, "", "must be a mapping")])
-    meta = {k: data.get(k) for k in ("kecamatan", "kabupaten", "province", "categories")}
-    parts = {
-        "meta": meta,
-        "offices": {k: data.get(k) for k in ("main_office", "offices", "complaints")},
-        "villages": {"villages": data.get("villages")},
-        "meta_file": file,
-        "offices_file": file,
-        "villages_file": file,
-        "services_where": file,
-    }
     services = data.get("services")
     if not isinstance(services, list):
         raise CatalogInvalid([Problem(file, "services", "must be a list")])
-    items = [(f"{file} services[{i}]", s) for i, s in enumerate(services)]
-    catalog = _build(parts, items, problems)
+    sources = Sources(
+        meta=Part(file, {k: data.get(k) for k in META_FIELDS}),
+        offices=Part(file, {k: data.get(k) for k in OFFICES_FIELDS}),
+        villages=Part(file, {k: data.get(k) for k in VILLAGES_FIELDS}),
+        services=[Part(f"{file} services[{i}]", s) for i, s in enumerate(services)],
+        services_where=file,
+    )
+    catalog = _build(sources, problems)
     if catalog is None:
         raise CatalogInvalid(problems)
     return catalog

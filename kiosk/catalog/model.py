@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 COPY_LABELS = {
     "asli": "asli",
@@ -101,6 +102,15 @@ class Village:
     code: str = ""
 
 
+class _Index(NamedTuple):
+    """A catalog's lookups by id."""
+
+    service: dict[str, Service]
+    office: dict[str, Office]
+    category: dict[str, Category]
+    village: dict[str, Village]
+
+
 @dataclass(frozen=True)
 class Catalog:
     kecamatan: str
@@ -116,28 +126,28 @@ class Catalog:
     version: int = 0
     published: date | None = None
     # Lookups by id, derived from the fields above; rebuilt by every dataclasses.replace.
-    _index: dict = field(init=False, compare=False, repr=False)
+    _index: _Index = field(init=False, compare=False, repr=False)
 
-    def __post_init__(self):
-        index = {
-            "service": {s.id: s for s in self.services},
-            "office": {o.id: o for o in self.offices},
-            "category": {c.id: c for c in self.categories},
-            "village": {v.id: v for v in self.villages},
-        }
+    def __post_init__(self) -> None:
+        index = _Index(
+            service={s.id: s for s in self.services},
+            office={o.id: o for o in self.offices},
+            category={c.id: c for c in self.categories},
+            village={v.id: v for v in self.villages},
+        )
         object.__setattr__(self, "_index", index)  # frozen: set once, here
 
     def service(self, service_id: str) -> Service | None:
-        return self._index["service"].get(service_id)
+        return self._index.service.get(service_id)
 
     def office(self, office_id: str) -> Office | None:
-        return self._index["office"].get(office_id)
+        return self._index.office.get(office_id)
 
     def category(self, category_id: str) -> Category | None:
-        return self._index["category"].get(category_id)
+        return self._index.category.get(category_id)
 
     def village(self, village_id: str) -> Village | None:
-        return self._index["village"].get(village_id)
+        return self._index.village.get(village_id)
 
     def kiosk_village(self, village_id: str) -> Village:
         """The village a kiosk stands in; a made-up one (named from the id) when the
@@ -148,7 +158,7 @@ class Catalog:
 
     @property
     def head_office(self) -> Office:
-        return self._index["office"][self.main_office]
+        return self._index.office[self.main_office]
 
     @property
     def updated(self) -> date:

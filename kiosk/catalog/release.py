@@ -36,7 +36,7 @@ def catalog_to_data(catalog: Catalog) -> dict[str, Any]:
             return value.isoformat()
         return value
 
-    data = plain(catalog)
+    data: dict[str, Any] = plain(catalog)
     for key in ("version", "published"):
         data.pop(key)
     return data

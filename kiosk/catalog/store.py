@@ -33,7 +33,7 @@ class CatalogStore:
 
     def __init__(
         self,
-        root: str | os.PathLike,
+        root: str | os.PathLike[str],
         keep: int = 3,
         *,
         writer: Callable[[Path, bytes], None] = atomic_write_bytes,

@@ -10,12 +10,16 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import CatalogInvalid, KioskError
 from .console_cli import demo, purge_contacts, report, user
 from .keys import PASSPHRASE_ENV, passphrase_from_env
+
+if TYPE_CHECKING:
+    from .repo import Hub
 
 hub_option = click.option(
     "--hub",
@@ -26,14 +30,14 @@ hub_option = click.option(
 )
 
 
-def _hub(path):
+def _hub(path: str) -> Hub:
     from .repo import Hub
 
     return Hub(path, passphrase=passphrase_from_env())
 
 
 @click.group()
-def hub():
+def hub() -> None:
     """The kecamatan's catalog hub: keys, signed releases, freshness."""
 
 
@@ -51,7 +55,7 @@ def hub():
     is_flag=True,
     help=f"Protect the root and content keys with the passphrase in ${PASSPHRASE_ENV}.",
 )
-def hub_init(hub_dir, root_keys, root_threshold, encrypt_keys):
+def hub_init(hub_dir: str, root_keys: int, root_threshold: int, encrypt_keys: bool) -> None:
     """Create a hub: keys, the first signed (empty) metadata, report keys, database."""
     try:
         repo = _hub(hub_dir)
@@ -93,7 +97,7 @@ def _publish_passphrase(hub_dir: str) -> bytes | None:
 @hub.command("publish")
 @click.argument("catalog_dir", type=click.Path(file_okay=False))
 @hub_option
-def hub_publish(catalog_dir, hub_dir):
+def hub_publish(catalog_dir: str, hub_dir: str) -> None:
     """Validate CATALOG_DIR, build the next release, sign it and record it in the history."""
     from .editor.publish import publish
     from .editor.source import CatalogSource
@@ -119,7 +123,7 @@ def hub_publish(catalog_dir, hub_dir):
 
 @hub.command("encrypt-key")
 @hub_option
-def hub_encrypt_key(hub_dir):
+def hub_encrypt_key(hub_dir: str) -> None:
     """Protect the content (targets) key with a passphrase, or change its passphrase."""
     from .keys import encrypt_key_file, key_is_encrypted
     from .repo import KEY_FILES
@@ -141,7 +145,7 @@ def hub_encrypt_key(hub_dir):
 @hub.command("refresh")
 @hub_option
 @click.option("--force", is_flag=True, help="Re-sign snapshot and timestamp even if not due.")
-def hub_refresh(hub_dir, force):
+def hub_refresh(hub_dir: str, force: bool) -> None:
     """Re-sign snapshot/timestamp before they expire (run daily); warn about expiry."""
     try:
         done, warnings = _hub(hub_dir).refresh(force)
@@ -156,7 +160,7 @@ def hub_refresh(hub_dir, force):
 
 @hub.command("status")
 @hub_option
-def hub_status(hub_dir):
+def hub_status(hub_dir: str) -> None:
     """Version and expiry of every role, in plain words."""
     from .repo import KEY_FILES
 
@@ -198,7 +202,9 @@ db_option = click.option(
     is_flag=True,
     help="Behind HTTPS (a reverse proxy): the console's session cookie is sent only over HTTPS.",
 )
-def hub_serve(hub_dir, db_url, host, port, threads, secure_cookies):
+def hub_serve(
+    *, hub_dir: str, db_url: str | None, host: str, port: int, threads: int, secure_cookies: bool
+) -> None:
     """Serve the kiosks' report endpoint (and the console) with waitress."""
     from waitress import serve
 

@@ -15,7 +15,6 @@ from .complaint_flow import (
     check_move,
     contact_expired,
     due_date,
-    is_overdue,
     overdue_before,
 )
 from .console_tables import complaint_history
@@ -43,8 +42,7 @@ def inbox(
 ) -> list[Any]:
     """Overdue first (oldest first), then new (Diterima), then other open, then closed."""
     c = db.complaints.c
-    start = datetime.combine(overdue_before(deadline_days, now), datetime.min.time(), WIB)
-    cutoff = start.astimezone(UTC)  # SQLite compares the stored UTC text
+    cutoff = _overdue_cutoff(deadline_days, now)
     rank = sa.case(
         (c.status.in_(CLOSED), 3),
         (c.received_at < cutoff, 0),
@@ -60,15 +58,23 @@ def inbox(
     return list(conn.execute(query).all())
 
 
+def _overdue_cutoff(deadline_days: int, now: datetime) -> datetime:
+    """Open complaints received before this (UTC) are overdue."""
+    start = datetime.combine(overdue_before(deadline_days, now), datetime.min.time(), WIB)
+    return start.astimezone(UTC)  # SQLite compares the stored UTC text
+
+
 def counts_by_state(conn: sa.Connection, *, now: datetime, deadline_days: int) -> dict[str, int]:
     c = db.complaints.c
-    rows = conn.execute(sa.select(c.status, c.received_at).where(c.status.not_in(CLOSED)))
-    found = {"terbuka": 0, "terlambat": 0, "baru": 0}
-    for status, received in rows:
-        found["terbuka"] += 1
-        found["baru"] += status == "diterima"
-        found["terlambat"] += is_overdue(status, _as_utc(received), deadline_days, now)
-    return found
+    cutoff = _overdue_cutoff(deadline_days, now)
+    total, new, late = conn.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((c.status == "diterima", 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((c.received_at < cutoff, 1), else_=0)), 0),
+        ).where(c.status.not_in(CLOSED))
+    ).one()
+    return {"terbuka": int(total), "terlambat": int(late), "baru": int(new)}
 
 
 def get(conn: sa.Connection, ticket: str) -> Any:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +31,18 @@ def open_db(hub_dir: str, db_url: str | None) -> sa.Engine:
     return engine
 
 
+@contextmanager
+def account_change(hub_dir: str, db_url: str | None) -> Iterator[sa.Engine]:
+    """The hub database for one change; a refused change is a one-line error."""
+    engine = open_db(hub_dir, db_url)
+    try:
+        yield engine
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+
+
 def read_password(confirm: bool) -> str:
     """From a terminal: asked twice, hidden. From a pipe: the first line of stdin."""
     if sys.stdin.isatty():
@@ -48,13 +62,8 @@ def user() -> None:
 @db_option
 def user_add(name: str, role: str, hub_dir: str, db_url: str | None) -> None:
     """Add a console user NAME with a role; the password comes from stdin."""
-    engine = open_db(hub_dir, db_url)
-    try:
+    with account_change(hub_dir, db_url) as engine:
         accounts.add_user(engine, name, role, read_password(True), now=db.utcnow())
-    except KioskError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        engine.dispose()
     click.echo(f"user {name} ({role}) added")
 
 
@@ -64,13 +73,8 @@ def user_add(name: str, role: str, hub_dir: str, db_url: str | None) -> None:
 @db_option
 def user_password(name: str, hub_dir: str, db_url: str | None) -> None:
     """Set a new password (from stdin) for NAME; their open sessions end."""
-    engine = open_db(hub_dir, db_url)
-    try:
+    with account_change(hub_dir, db_url) as engine:
         accounts.set_password(engine, name, read_password(True), by="cli", now=db.utcnow())
-    except KioskError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        engine.dispose()
     click.echo(f"password of {name} changed")
 
 
@@ -123,6 +127,7 @@ def report() -> None:
     help="File to write (default: stdout).",
 )
 def report_ikm(
+    *,
     hub_dir: str,
     db_url: str | None,
     start: datetime | None,

@@ -9,10 +9,16 @@ is never stored.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import SyncError
 from ..fsutil import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+    from securesystemslib.signer import CryptoSigner
 
 PASSPHRASE_ENV = "KIOSK_HUB_PASSPHRASE"
 
@@ -21,7 +27,7 @@ class KeyLocked(SyncError):
     """A passphrase-protected key file was given no passphrase or a wrong one."""
 
 
-def passphrase_from_env(env: dict | None = None) -> bytes | None:
+def passphrase_from_env(env: Mapping[str, str] | None = None) -> bytes | None:
     value = (os.environ if env is None else env).get(PASSPHRASE_ENV, "")
     return value.encode("utf-8") if value else None
 
@@ -31,7 +37,7 @@ NEEDS_CRYPTOGRAPHY = (
 )
 
 
-def _crypto_signer(private_key):
+def _crypto_signer(private_key: PrivateKeyTypes) -> CryptoSigner:
     from securesystemslib.exceptions import UnsupportedLibraryError
     from securesystemslib.signer import CryptoSigner
 
@@ -41,7 +47,7 @@ def _crypto_signer(private_key):
         raise SyncError(NEEDS_CRYPTOGRAPHY) from None
 
 
-def generate_key(path: Path, passphrase: bytes | None = None):
+def generate_key(path: Path, passphrase: bytes | None = None) -> CryptoSigner:
     """Create a new Ed25519 key file at ``path`` (mode 0600); return its signer."""
     try:
         from cryptography.hazmat.primitives import serialization
@@ -64,7 +70,7 @@ def generate_key(path: Path, passphrase: bytes | None = None):
     return signer
 
 
-def load_signer(path: Path, passphrase: bytes | None = None):
+def load_signer(path: Path, passphrase: bytes | None = None) -> CryptoSigner:
     """The signer of key file ``path``; a clear SyncError if missing or locked."""
     try:
         from cryptography.hazmat.primitives.serialization import load_pem_private_key

@@ -23,9 +23,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from securesystemslib.signer import Signer
+from tuf.api.metadata import Metadata, MetaFile, Root, Snapshot, TargetFile, Targets, Timestamp
+from tuf.api.serialization.json import JSONSerializer
 
 from ..catalog.load import check_catalog_dir
 from ..catalog.release import build_release
@@ -104,7 +109,6 @@ class Hub:
 
     def init(self, root_keys: int = 3, root_threshold: int = 2, encrypt: bool = False) -> list[str]:
         """Create keys and the first signed metadata; return plain-words instructions."""
-        from tuf.api.metadata import Metadata, Root, Targets
 
         if not 1 <= root_threshold <= root_keys:
             raise SyncError(f"root threshold {root_threshold} must be between 1 and {root_keys}")
@@ -165,7 +169,6 @@ class Hub:
 
     def sign_release(self, data: bytes, version: int, published: date) -> Published:
         """Sign release bytes as the target (no validation here: ``publish`` validates)."""
-        from tuf.api.metadata import Metadata, TargetFile
 
         signers = self._signers("targets", "snapshot", "timestamp")
         targets_md = self._latest("targets")
@@ -205,7 +208,6 @@ class Hub:
 
     def refresh(self, force: bool = False) -> tuple[list[str], list[str]]:
         """Re-sign snapshot/timestamp when due; return (what was done, warnings)."""
-        from tuf.api.metadata import Metadata, MetaFile
 
         done: list[str] = []
         now = self.now()
@@ -250,23 +252,22 @@ class Hub:
 
     # ------------------------------------------------------------ helpers
 
-    def _signers(self, *roles: str) -> dict:
+    def _signers(self, *roles: str) -> dict[str, Signer]:
         return {role: load_signer(self.path / KEY_FILES[role], self.passphrase) for role in roles}
 
-    def _write(self, path: Path, md) -> bytes:
-        from tuf.api.serialization.json import JSONSerializer
-
-        data = md.to_bytes(JSONSerializer(compact=True))
+    def _write(self, path: Path, md: Metadata[Any]) -> bytes:
+        data: bytes = md.to_bytes(JSONSerializer(compact=True))
         atomic_write_bytes(path, data)
         return data
 
-    def _sign_write(self, md, signer) -> bytes:
+    def _sign_write(self, md: Metadata[Any], signer: Signer) -> bytes:
         md.sign(signer)
         return self._write(self.metadata_dir / f"{md.signed.version}.{md.signed.type}.json", md)
 
-    def _sign_and_write_chain(self, targets_md, signers: dict, bump: bool = False) -> None:
+    def _sign_and_write_chain(
+        self, targets_md: Metadata[Targets], signers: Mapping[str, Signer], bump: bool = False
+    ) -> None:
         """targets → snapshot → timestamp, each written before the one that pins it."""
-        from tuf.api.metadata import Metadata, MetaFile, Snapshot
 
         now = self.now()
         targets = targets_md.signed
@@ -291,8 +292,7 @@ class Hub:
         meta = MetaFile.from_data(snapshot.version, snapshot_bytes, ["sha256"])
         self._write_timestamp(meta, signers["timestamp"], version)
 
-    def _write_timestamp(self, snapshot_meta, signer, version: int) -> None:
-        from tuf.api.metadata import Metadata, Timestamp
+    def _write_timestamp(self, snapshot_meta: MetaFile, signer: Signer, version: int) -> None:
 
         now = self.now()
         timestamp = Timestamp(
@@ -312,16 +312,14 @@ class Hub:
         found = (pattern.match(p.name) for p in self.metadata_dir.iterdir())
         return sorted(int(m.group(1)) for m in found if m)
 
-    def _latest(self, role: str):
-        from tuf.api.metadata import Metadata
+    def _latest(self, role: str) -> Metadata[Any]:
 
         versions = self._versions(role)
         if not versions:
             raise SyncError(f"{self.path} is not a hub (no {role} metadata): run 'kiosk hub init'")
         return Metadata.from_file(str(self.metadata_dir / f"{versions[-1]}.{role}.json"))
 
-    def _timestamp(self):
-        from tuf.api.metadata import Metadata
+    def _timestamp(self) -> Metadata[Timestamp]:
 
         path = self.metadata_dir / "timestamp.json"
         if not path.is_file():

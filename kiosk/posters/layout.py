@@ -8,7 +8,8 @@ the data itself and then decode the real files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import segno
 
@@ -37,7 +38,6 @@ INK = "#1a1a1a"
 ACCENT = "#0b5d4b"
 PALE = "#e6f2ee"
 WHITE = "#ffffff"
-MIN_QR_MM = 60.0
 
 
 @dataclass(frozen=True)
@@ -204,163 +204,294 @@ def make_qr(payload: str, role: str, x: float, y: float, size: float) -> QR:
     return QR(x, y, size, payload, role, modules, code.designator)
 
 
+@dataclass(frozen=True)
+class TextStyle:
+    """How a run of text looks. ``size`` is in pt; fitted text shrinks from ``size`` in
+    0.5 pt steps down to ``min_size`` until it fits in ``max_lines`` lines."""
+
+    size: float
+    bold: bool = False
+    color: str = INK
+    anchor: str = "start"  # "start" (x is the left edge) or "middle" (x is the centre)
+    min_size: float = 0.0
+    max_lines: int = 1
+
+
 class _Flow:
     """Places lines top to bottom and collects the elements."""
 
-    def __init__(self, elements: list):
+    def __init__(self, elements: list[Any]):
         self.elements = elements
 
     def lines(
         self,
-        lines,
-        x,
-        top,
-        size,
-        bold=False,
-        color=INK,
-        anchor="start",
-        max_width=0.0,
-        leading=1.22,
-    ):
-        size_mm = size * PT_MM
+        lines: list[str],
+        style: TextStyle,
+        *,
+        x: float,
+        top: float,
+        max_width: float = 0.0,
+    ) -> float:
+        """Place ``lines`` at ``style.size``; the top of the next line."""
+        size_mm = style.size * PT_MM
         for line in lines:
             self.elements.append(
-                Text(x, top + size_mm * 0.8, line, size, bold, color, anchor, max_width)
+                Text(
+                    x,
+                    top + size_mm * 0.8,
+                    line,
+                    style.size,
+                    style.bold,
+                    style.color,
+                    style.anchor,
+                    max_width,
+                )
             )
-            top += size_mm * leading
+            top += size_mm * LEADING
         return top
 
-    def fitted(
-        self,
-        text,
-        x,
-        top,
-        width,
-        max_size,
-        min_size,
-        max_lines=1,
-        bold=False,
-        color=INK,
-        anchor="start",
-    ):
-        size, lines = fit(text, bold, width, max_size, min_size, max_lines)
-        return self.lines(lines, x, top, size, bold, color, anchor, width)
+    def fitted(self, text: str, style: TextStyle, *, x: float, top: float, width: float) -> float:
+        """``text`` at the largest size of ``style`` that fits ``width``."""
+        size, lines = fit(
+            text,
+            bold=style.bold,
+            max_width=width,
+            max_size=style.size,
+            min_size=style.min_size,
+            max_lines=style.max_lines,
+        )
+        return self.lines(lines, replace(style, size=size), x=x, top=top, max_width=width)
 
-    def wrapped(self, text, x, top, width, size, bold=False, color=INK, anchor="start"):
-        return self.lines(wrap(text, size, bold, width), x, top, size, bold, color, anchor, width)
+    def wrapped(self, text: str, style: TextStyle, *, x: float, top: float, width: float) -> float:
+        """``text`` wrapped to ``width`` at ``style.size``."""
+        lines = wrap(text, style.size, style.bold, width)
+        return self.lines(lines, style, x=x, top=top, max_width=width)
+
+    def placeholder(self) -> int:
+        """Room for a background drawn under what follows, sized once that is placed."""
+        self.elements.append(None)
+        return len(self.elements) - 1
 
 
-def _badge(elements: list, number: str, x: float, top: float) -> None:
+LEADING = 1.22  # line height / font size
+
+
+@dataclass(frozen=True)
+class HeaderStyle:
+    """The header band of a poster kind: what this is, and where."""
+
+    title: TextStyle
+    place: TextStyle
+    one_liner: TextStyle
+    top: float  # mm; top of the first line in the band
+    pad: float  # mm of band below the last line
+    one_liner_gap: float  # mm between the band and the one-liner under it
+    label: TextStyle | None = None  # a small label above the title
+
+
+A4_HEADER = HeaderStyle(
+    label=TextStyle(11, bold=True, color=WHITE),
+    title=TextStyle(36, bold=True, color=WHITE, min_size=18, max_lines=2),
+    place=TextStyle(14, color=WHITE, min_size=9, max_lines=2),
+    one_liner=TextStyle(17, bold=True, color=ACCENT, anchor="middle", min_size=10, max_lines=2),
+    top=9,
+    pad=4,
+    one_liner_gap=9,
+)
+SOCIAL_HEADER = HeaderStyle(
+    title=TextStyle(30, bold=True, color=WHITE, min_size=14, max_lines=2),
+    place=TextStyle(12, color=WHITE, min_size=8, max_lines=1),
+    one_liner=TextStyle(15, bold=True, color=ACCENT, anchor="middle", min_size=8, max_lines=2),
+    top=6,
+    pad=3,
+    one_liner_gap=7,
+)
+
+
+def _header_band(
+    flow: _Flow, data: PosterData, style: HeaderStyle, *, width: float, margin: float
+) -> float:
+    """The accent band with the title and the place, then the one-liner; → next top."""
+    inner = width - 2 * margin
+    band = flow.placeholder()
+    y = style.top
+    if style.label is not None:
+        y = flow.lines([T.KIOSK_LABEL], style.label, x=margin, top=y, max_width=inner) + 1
+    title = T.TITLE.format(desa=data.village.name)
+    y = flow.fitted(title, style.title, x=margin, top=y, width=inner)
+    place = T.PLACE.format(kecamatan=data.kecamatan, kabupaten=data.kabupaten)
+    y = flow.fitted(place, style.place, x=margin, top=y, width=inner)
+    flow.elements[band] = Rect(0, 0, width, y + style.pad, ACCENT)
+    top = y + style.one_liner_gap
+    return flow.fitted(T.ONE_LINER, style.one_liner, x=width / 2, top=top, width=inner)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One numbered step of a poster: a heading, a QR code and what it stands for."""
+
+    heading: str
+    payload: str
+    role: str
+    value: str
+    extra: str = ""
+    number: str = ""
+    hint: str = ""
+    label: str = ""
+
+
+def _password_line(data: PosterData) -> str:
+    return T.PASSWORD_LABEL.format(password=data.password) if data.password else T.NO_PASSWORD
+
+
+def _a4_steps(data: PosterData) -> tuple[_Step, ...]:
+    return (
+        _Step(
+            number="1",
+            heading=T.STEP1_HEADING,
+            hint=T.STEP1_HINT,
+            payload=wifi_payload(data.ssid, data.password),
+            role="wifi",
+            label=T.SSID_LABEL,
+            value=data.ssid,
+            extra=_password_line(data),
+        ),
+        _Step(
+            number="2",
+            heading=T.STEP2_HEADING,
+            hint=T.STEP2_HINT,
+            payload=data.portal_url,
+            role="portal",
+            label=T.ADDRESS_LABEL,
+            value=data.address,
+        ),
+    )
+
+
+def _social_steps(data: PosterData) -> list[_Step]:
+    wifi = wifi_payload(data.ssid, data.password)
+    steps = [
+        _Step(T.SOCIAL_STEP1, wifi, "wifi", data.ssid, extra=_password_line(data)),
+        _Step(T.SOCIAL_STEP2, data.portal_url, "portal", data.address),
+    ]
+    if data.public_url:
+        steps.append(_Step(T.SOCIAL_STEP3, data.public_url, "public", data.public_url))
+    return steps
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Equal columns side by side under a margin."""
+
+    margin: float
+    width: float  # of one column
+    gap: float
+
+    def x(self, i: int) -> float:
+        return self.margin + i * (self.width + self.gap)
+
+    def panels(self, flow: _Flow, at: list[int], *, top: float, bottom: float) -> None:
+        """Fill the placeholders ``at`` with a pale panel per column."""
+        for i, index in enumerate(at):
+            flow.elements[index] = Rect(self.x(i), top, self.width, bottom - top, PALE)
+
+
+def _badge(elements: list[Any], number: str, x: float, top: float) -> None:
     elements.append(Circle(x + 5.5, top + 5.5, 5.5, ACCENT))
     elements.append(Text(x + 5.5, top + 5.5 + 2.4, number, 18, True, WHITE, "middle", 9))
 
 
-def _a4_elements(data: PosterData, small: float) -> tuple[list, float]:
+A4_STEP_HEADING = TextStyle(17, bold=True, color=ACCENT, min_size=11)
+A4_HINT = TextStyle(10.5)
+A4_LABEL = TextStyle(10, anchor="middle")
+A4_VALUE = TextStyle(24, bold=True, anchor="middle", min_size=11, max_lines=2)
+A4_EXTRA = TextStyle(13, bold=True, anchor="middle", min_size=9, max_lines=2)
+
+
+def _a4_step(flow: _Flow, step: _Step, *, x: float, top: float, col: float) -> float:
+    """One step in its column: badge, heading, hint, QR, label and value; → its bottom."""
+    qr_size = col - 8
+    _badge(flow.elements, step.number, x + 4, top + 4)
+    cy = flow.fitted(step.heading, A4_STEP_HEADING, x=x + 18, top=top + 5.5, width=col - 22)
+    cy = flow.wrapped(step.hint, A4_HINT, x=x + 4, top=max(cy, top + 16) + 1.5, width=col - 8)
+    cy += 1.5
+    flow.elements.append(Rect(x + 4, cy, qr_size, qr_size, WHITE))
+    flow.elements.append(make_qr(step.payload, step.role, x + 4, cy, qr_size))
+    cy += qr_size + 3
+    centre = x + col / 2
+    cy = flow.lines([step.label], A4_LABEL, x=centre, top=cy, max_width=col - 8)
+    cy = flow.fitted(step.value, A4_VALUE, x=centre, top=cy, width=col - 8)
+    if step.extra:
+        cy = flow.fitted(step.extra, A4_EXTRA, x=centre, top=cy + 0.5, width=col - 8)
+    return cy + 3
+
+
+def _a4_step_panels(flow: _Flow, data: PosterData, *, top: float, inner: float) -> float:
+    """The two steps side by side, each in a pale panel; → the panels' bottom."""
+    columns = _Columns(margin=A4_MARGIN, width=(inner - 6.0) / 2, gap=6.0)
+    panels, bottoms = [], []
+    for i, step in enumerate(_a4_steps(data)):
+        panels.append(flow.placeholder())
+        bottoms.append(_a4_step(flow, step, x=columns.x(i), top=top, col=columns.width))
+    columns.panels(flow, panels, top=top, bottom=max(bottoms))
+    return max(bottoms)
+
+
+def _not_opening(flow: _Flow, data: PosterData, *, top: float, small: float) -> float:
+    """What to do if the page does not open by itself."""
+    inner = A4[0] - 2 * A4_MARGIN
+    heading = TextStyle(15 - small, bold=True, color=ACCENT, min_size=9)
+    y = flow.fitted(T.NOT_OPENING_HEADING, heading, x=A4_MARGIN, top=top, width=inner)
+    step = TextStyle(12 - small)
+    for n, text in enumerate(T.NOT_OPENING_STEPS, 1):
+        baseline = y + step.size * PT_MM * 0.8
+        flow.elements.append(Text(A4_MARGIN, baseline, f"{n}.", step.size, True))
+        text = text.format(address=data.address)
+        y = flow.wrapped(text, step, x=A4_MARGIN + 6, top=y, width=inner - 6)
+        y += 0.8
+    return y
+
+
+def _print_box(flow: _Flow, *, top: float, small: float) -> float:
+    """The print button's box: a pale panel with an accent bar."""
+    inner = A4[0] - 2 * A4_MARGIN
+    box, bar = flow.placeholder(), flow.placeholder()
+    x, width = A4_MARGIN + 6, inner - 9
+    y = flow.wrapped(
+        T.PRINT_HEADING, TextStyle(12.5 - small, bold=True), x=x, top=top + 3, width=width
+    )
+    y = flow.wrapped(T.PRINT_HINT, TextStyle(11 - small), x=x, top=y + 0.5, width=width)
+    y += 2.5
+    flow.elements[box] = Rect(A4_MARGIN, top, inner, y - top, PALE)
+    flow.elements[bar] = Rect(A4_MARGIN, top, 2.0, y - top, ACCENT)
+    return y
+
+
+def _contacts(flow: _Flow, data: PosterData, *, top: float, small: float) -> float:
+    """The kecamatan's contacts and the complaint channels, under a rule."""
+    inner = A4[0] - 2 * A4_MARGIN
+    flow.elements.append(Rect(A4_MARGIN, top, inner, 0.4, ACCENT))
+    heading = TextStyle(11.5 - small, bold=True, color=ACCENT)
+    y = flow.lines([T.CONTACT_HEADING], heading, x=A4_MARGIN, top=top + 2.5, max_width=inner)
+    for n, line in enumerate(data.contacts):
+        style = TextStyle(9.5 - small * 0.6, bold=n == 0)
+        y = flow.wrapped(line, style, x=A4_MARGIN, top=y + 0.3, width=inner)
+    return y
+
+
+A4_MARGIN = 12.0
+
+
+def _a4_elements(data: PosterData, small: float) -> tuple[list[Any], float]:
     """Lay the A4 poster out with the lower sections ``small`` pt smaller; → (elements, bottom)."""
     width, _ = A4
-    margin = 12.0
-    inner = width - 2 * margin
-    elements: list = []
+    elements: list[Any] = []
     flow = _Flow(elements)
-
-    # Header band: what this is, and where.
-    header = Rect(0, 0, width, 0, ACCENT)
-    elements.append(header)
-    y = flow.lines([T.KIOSK_LABEL], margin, 9, 11, True, WHITE, max_width=inner)
-    y = flow.fitted(
-        T.TITLE.format(desa=data.village.name), margin, y + 1, inner, 36, 18, 2, True, WHITE
-    )
-    y = flow.fitted(
-        T.PLACE.format(kecamatan=data.kecamatan, kabupaten=data.kabupaten),
-        margin,
-        y,
-        inner,
-        14,
-        9,
-        2,
-        False,
-        WHITE,
-    )
-    elements[elements.index(header)] = Rect(0, 0, width, y + 4, ACCENT)
-    y = flow.fitted(T.ONE_LINER, width / 2, y + 9, inner, 17, 10, 2, True, ACCENT, "middle")
-
-    # The two steps, side by side, each in a pale panel.
-    gap = 6.0
-    col = (inner - gap) / 2
-    qr_size = col - 8
-    top = y + 4
-    bottoms = []
-    panels = []
-    steps = (
-        (
-            "1",
-            T.STEP1_HEADING,
-            T.STEP1_HINT,
-            wifi_payload(data.ssid, data.password),
-            "wifi",
-            T.SSID_LABEL,
-            data.ssid,
-            T.PASSWORD_LABEL.format(password=data.password) if data.password else T.NO_PASSWORD,
-        ),
-        (
-            "2",
-            T.STEP2_HEADING,
-            T.STEP2_HINT,
-            data.portal_url,
-            "portal",
-            T.ADDRESS_LABEL,
-            data.address,
-            "",
-        ),
-    )
-    for i, (number, heading, hint, payload, role, label, value, extra) in enumerate(steps):
-        x = margin + i * (col + gap)
-        panel_at = len(elements)
-        panels.append(panel_at)
-        elements.append(None)  # the panel, sized once its content is known
-        _badge(elements, number, x + 4, top + 4)
-        cy = flow.fitted(heading, x + 18, top + 5.5, col - 22, 17, 11, 1, True, ACCENT)
-        cy = flow.wrapped(hint, x + 4, max(cy, top + 16) + 1.5, col - 8, 10.5)
-        cy += 1.5
-        elements.append(Rect(x + 4, cy, qr_size, qr_size, WHITE))
-        elements.append(make_qr(payload, role, x + 4, cy, qr_size))
-        cy += qr_size + 3
-        cy = flow.lines([label], x + col / 2, cy, 10, False, INK, "middle", col - 8)
-        cy = flow.fitted(value, x + col / 2, cy, col - 8, 24, 11, 2, True, INK, "middle")
-        if extra:
-            cy = flow.fitted(extra, x + col / 2, cy + 0.5, col - 8, 13, 9, 2, True, INK, "middle")
-        bottoms.append(cy + 3)
-    panel_bottom = max(bottoms)
-    for i, at in enumerate(panels):
-        elements[at] = Rect(margin + i * (col + gap), top, col, panel_bottom - top, PALE)
-    y = panel_bottom + 6
-
-    # If the page does not open by itself.
-    y = flow.fitted(T.NOT_OPENING_HEADING, margin, y, inner, 15 - small, 9, 1, True, ACCENT)
-    step_size = 12 - small
-    for n, step in enumerate(T.NOT_OPENING_STEPS, 1):
-        elements.append(Text(margin, y + step_size * PT_MM * 0.8, f"{n}.", step_size, True))
-        y = flow.wrapped(step.format(address=data.address), margin + 6, y, inner - 6, step_size)
-        y += 0.8
-
-    # The print button.
-    y += 3
-    box_top, box_at = y, len(elements)
-    elements += [None, None]  # the box and its bar, sized once the words are placed
-    y = flow.wrapped(T.PRINT_HEADING, margin + 6, y + 3, inner - 9, 12.5 - small, True)
-    y = flow.wrapped(T.PRINT_HINT, margin + 6, y + 0.5, inner - 9, 11 - small)
-    y += 2.5
-    elements[box_at] = Rect(margin, box_top, inner, y - box_top, PALE)
-    elements[box_at + 1] = Rect(margin, box_top, 2.0, y - box_top, ACCENT)
-
-    # The kecamatan's contacts and the complaint channels.
-    y += 5
-    elements.append(Rect(margin, y, inner, 0.4, ACCENT))
-    y = flow.lines(
-        [T.CONTACT_HEADING], margin, y + 2.5, 11.5 - small, True, ACCENT, max_width=inner
-    )
-    for n, line in enumerate(data.contacts):
-        y = flow.wrapped(line, margin, y + 0.3, inner, 9.5 - small * 0.6, bold=n == 0)
+    y = _header_band(flow, data, A4_HEADER, width=width, margin=A4_MARGIN)
+    y = _a4_step_panels(flow, data, top=y + 4, inner=width - 2 * A4_MARGIN)
+    y = _not_opening(flow, data, top=y + 6, small=small)
+    y = _print_box(flow, top=y + 3, small=small)
+    y = _contacts(flow, data, top=y + 5, small=small)
     return elements, y
 
 
@@ -382,78 +513,66 @@ def poster_layout(village: Village, catalog: Catalog, config: Config) -> Poster:
     return Poster("a4", village, width, height, tuple(elements))
 
 
+SOCIAL_MARGIN = 8.0
+SOCIAL_HEADING = TextStyle(15, bold=True, color=ACCENT, anchor="middle", min_size=8)
+SOCIAL_VALUE = TextStyle(18, bold=True, anchor="middle", min_size=8, max_lines=3)
+SOCIAL_EXTRA = TextStyle(11, anchor="middle", min_size=7, max_lines=2)
+SOCIAL_FOOTER = TextStyle(13, anchor="middle", min_size=7, max_lines=2)
+
+
+def _place_social_steps(
+    elements: list[Any], steps: list[_Step], columns: _Columns, *, top: float
+) -> float:
+    """Each step in its column: heading, QR, value; → the panels' bottom."""
+    flow = _Flow(elements)
+    qr_size = min(columns.width - 4, 72.0)
+    text_width = columns.width - 4
+    bottoms, panels = [], []
+    for i, step in enumerate(steps):
+        panels.append(flow.placeholder())
+        cx = columns.x(i) + columns.width / 2
+        cy = flow.fitted(step.heading, SOCIAL_HEADING, x=cx, top=top + 3, width=text_width)
+        elements.append(Rect(cx - qr_size / 2, cy + 1, qr_size, qr_size, WHITE))
+        elements.append(make_qr(step.payload, step.role, cx - qr_size / 2, cy + 1, qr_size))
+        cy += qr_size + 3
+        cy = flow.fitted(step.value, SOCIAL_VALUE, x=cx, top=cy, width=text_width)
+        if step.extra:
+            cy = flow.fitted(step.extra, SOCIAL_EXTRA, x=cx, top=cy, width=text_width)
+        bottoms.append(cy + 2)
+    columns.panels(flow, panels, top=top, bottom=max(bottoms))
+    return max(bottoms)
+
+
 def social_layout(village: Village, catalog: Catalog, config: Config) -> Poster:
     """The square image for social media: the same two steps, plus the public
     address of the catalog when the kecamatan publishes one."""
     data = poster_data(village, catalog, config)
     width, height = SOCIAL
-    margin = 8.0
-    inner = width - 2 * margin
-    elements: list = []
+    inner = width - 2 * SOCIAL_MARGIN
+    elements: list[Any] = []
     flow = _Flow(elements)
+    y = _header_band(flow, data, SOCIAL_HEADER, width=width, margin=SOCIAL_MARGIN)
 
-    header = len(elements)
-    elements.append(None)
-    y = flow.fitted(T.TITLE.format(desa=village.name), margin, 6, inner, 30, 14, 2, True, WHITE)
-    y = flow.fitted(
-        T.PLACE.format(kecamatan=data.kecamatan, kabupaten=data.kabupaten),
-        margin,
-        y,
-        inner,
-        12,
-        8,
-        1,
-        False,
-        WHITE,
-    )
-    elements[header] = Rect(0, 0, width, y + 3, ACCENT)
-    y = flow.fitted(T.ONE_LINER, width / 2, y + 7, inner, 15, 8, 2, True, ACCENT, "middle")
-
-    steps = [
-        (
-            T.SOCIAL_STEP1,
-            wifi_payload(data.ssid, data.password),
-            "wifi",
-            data.ssid,
-            T.PASSWORD_LABEL.format(password=data.password) if data.password else T.NO_PASSWORD,
-        ),
-        (T.SOCIAL_STEP2, data.portal_url, "portal", data.address, ""),
-    ]
-    if data.public_url:
-        steps.append((T.SOCIAL_STEP3, data.public_url, "public", data.public_url, ""))
+    steps = _social_steps(data)
     gap = 5.0
-    col = (inner - gap * (len(steps) - 1)) / len(steps)
-    qr_size = min(col - 4, 72.0)
-    footer_size, footer = fit(T.SOCIAL_FOOTER, False, inner, 13, 7, 2)
-    footer_top = height - 6 - len(footer) * footer_size * PT_MM * 1.22
-
-    def place_steps(elements: list, top: float) -> float:
-        flow = _Flow(elements)
-        bottoms, panels = [], []
-        for i, (heading, payload, role, value, extra) in enumerate(steps):
-            x = margin + i * (col + gap)
-            panels.append(len(elements))
-            elements.append(None)
-            cx = x + col / 2
-            cy = flow.fitted(heading, cx, top + 3, col - 4, 15, 8, 1, True, ACCENT, "middle")
-            elements.append(Rect(cx - qr_size / 2, cy + 1, qr_size, qr_size, WHITE))
-            elements.append(make_qr(payload, role, cx - qr_size / 2, cy + 1, qr_size))
-            cy += qr_size + 3
-            cy = flow.fitted(value, cx, cy, col - 4, 18, 8, 3, True, INK, "middle")
-            if extra:
-                cy = flow.fitted(extra, cx, cy, col - 4, 11, 7, 2, False, INK, "middle")
-            bottoms.append(cy + 2)
-        bottom = max(bottoms)
-        for i, at in enumerate(panels):
-            elements[at] = Rect(margin + i * (col + gap), top, col, bottom - top, PALE)
-        return bottom
+    columns = _Columns(SOCIAL_MARGIN, (inner - gap * (len(steps) - 1)) / len(steps), gap)
+    footer_size, footer = fit(
+        T.SOCIAL_FOOTER,
+        bold=SOCIAL_FOOTER.bold,
+        max_width=inner,
+        max_size=SOCIAL_FOOTER.size,
+        min_size=SOCIAL_FOOTER.min_size,
+        max_lines=SOCIAL_FOOTER.max_lines,
+    )
+    footer_top = height - 6 - len(footer) * footer_size * PT_MM * LEADING
 
     # Measure the steps once, then place them in the middle of the free space.
     top = y + 3
-    height_of_steps = place_steps([], top) - top
+    height_of_steps = _place_social_steps([], steps, columns, top=top) - top
     top += max(0.0, (footer_top - 2 - top - height_of_steps) / 2)
-    bottom = place_steps(elements, top)
+    bottom = _place_social_steps(elements, steps, columns, top=top)
     if bottom + 2 > footer_top:
         raise KioskError(f"social image for {village.name}: the texts do not fit")
-    flow.lines(footer, width / 2, footer_top, footer_size, False, INK, "middle", inner)
+    footer_style = replace(SOCIAL_FOOTER, size=footer_size)
+    flow.lines(footer, footer_style, x=width / 2, top=footer_top, max_width=inner)
     return Poster("social", village, width, height, tuple(elements))

@@ -86,7 +86,13 @@ def wrap(text: str, size: float, bold: bool, max_width: float) -> list[str]:
 
 
 def fit(
-    text: str, bold: bool, max_width: float, max_size: float, min_size: float, max_lines: int = 1
+    text: str,
+    *,
+    bold: bool,
+    max_width: float,
+    max_size: float,
+    min_size: float,
+    max_lines: int = 1,
 ) -> tuple[float, list[str]]:
     """The largest size (in 0.5 pt steps) at which ``text`` wraps into ``max_lines``
     lines without breaking a word between letters; failing that, ``min_size``."""

@@ -12,9 +12,9 @@ Output = str | os.PathLike | BinaryIO
 
 def emit(data: bytes, out: Output) -> None:
     if hasattr(out, "write"):
-        out.write(data)  # type: ignore[union-attr]
+        out.write(data)
     else:
-        atomic_write_bytes(out, data)  # type: ignore[arg-type]
+        atomic_write_bytes(out, data)
 
 
 def runs(row) -> list[tuple[int, int]]:

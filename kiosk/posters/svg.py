@@ -54,12 +54,12 @@ def svg_text(poster: Poster) -> str:
         elif isinstance(e, Text):
             anchor = ' text-anchor="middle"' if e.anchor == "middle" else ""
             weight = ' font-weight="bold"' if e.bold else ""
-            length = ""
+            fit = ""
             if e.max_width and len(e.text) > 1:
-                length = f' textLength="{_n(e.width)}" lengthAdjust="spacingAndGlyphs"'
+                fit = f' textLength="{_n(e.width)}" lengthAdjust="spacingAndGlyphs"'
             out.append(
                 f'<text x="{_n(e.x)}" y="{_n(e.y)}" font-size="{_n(e.size * PT_MM)}"'
-                f'{weight}{anchor} fill="{e.color}"{length}>{escape(e.text)}</text>'
+                f'{weight}{anchor} fill="{e.color}"{fit}>{escape(e.text)}</text>'
             )
     out.append("</svg>\n")
     return "\n".join(out)

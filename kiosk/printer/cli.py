@@ -31,7 +31,7 @@ from ..errors import KioskError
     "--preview", is_flag=True, help="Show the slip as text (the default without --output)."
 )
 @config_option
-def slip(service_id, index, width, output, preview, config_file):
+def slip(*, service_id, index, width, output, preview, config_file):
     """Make the slip for SERVICE_ID (or --index) without a printer."""
     from ..catalog.active import CurrentCatalog
     from ..fsutil import atomic_write_bytes

@@ -41,6 +41,7 @@ class PrintWorker:
         backend: Backend,
         catalog: Callable[[], Catalog],
         spool: Spool,
+        *,
         on_state: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         queue_size: int = QUEUE_SIZE,

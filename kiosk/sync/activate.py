@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..catalog.model import Catalog
 from ..catalog.release import parse_release
@@ -65,7 +66,7 @@ class Activator:
 
     # ------------------------------------------------------------ what we have
 
-    def state(self) -> dict:
+    def state(self) -> dict[str, Any]:
         try:
             data = json.loads(self.state_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -153,7 +154,7 @@ class Activator:
         bad = [s for s in self.state().get("bad", []) if s != sha256][-(MAX_BAD - 1) :]
         self._save_state(bad=[*bad, sha256])
 
-    def _save_state(self, **changes) -> None:
+    def _save_state(self, **changes: Any) -> None:
         state = {**self.state(), **changes}
         self.state_file.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(state, sort_keys=True, indent=1) + "\n"

@@ -15,7 +15,7 @@ from ..cli_options import config_option, get_config
     default=None,
     help="Hub URL, or a hub folder (USB stick). Default: the hub_url setting.",
 )
-def sync(config_file, source):
+def sync(config_file: str | None, source: str | None) -> None:
     """Report to the hub (push, or onto the stick), then fetch, verify and activate the
     newest signed catalog."""
     from ..reports.run import run_reports

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from tuf.api import exceptions
 from tuf.api.metadata import Metadata, TargetFile
 from tuf.ngclient import Updater, UpdaterConfig
+from tuf.ngclient.fetcher import FetcherInterface
 
 from ..errors import SyncError
 from ..tuf_layout import ISSUED_FIELD, TARGET_NAME
@@ -48,7 +51,9 @@ def hub_base(source: str) -> str:
     raise SyncError(f"{path} is not a hub folder (no metadata/ inside): is the stick mounted?")
 
 
-def default_fetcher(base: str, connect_timeout: float, read_timeout: float, max_seconds: float):
+def default_fetcher(
+    base: str, connect_timeout: float, read_timeout: float, max_seconds: float
+) -> FetcherInterface:
     if base.startswith("file://"):
         return FolderFetcher()
     return HttpFetcher(connect_timeout, read_timeout, max_seconds)
@@ -57,7 +62,7 @@ def default_fetcher(base: str, connect_timeout: float, read_timeout: float, max_
 class HubClient:
     """One ngclient session against one hub (a new one per sync: ngclient refreshes once)."""
 
-    def __init__(self, base: str, trust_root: bytes, metadata_dir: Path, fetcher):
+    def __init__(self, base: str, trust_root: bytes, metadata_dir: Path, fetcher: FetcherInterface):
         self.base = base
         self.metadata_dir = Path(metadata_dir)
         self.metadata_dir.mkdir(parents=True, exist_ok=True)
@@ -117,7 +122,7 @@ class HubClient:
         info.verify_length_and_hashes(data)
         return data
 
-    def _cached(self, role: str):
+    def _cached(self, role: str) -> Metadata[Any]:
         return Metadata.from_file(str(self.metadata_dir / f"{role}.json"))
 
     def _check_expiry(self, when: datetime) -> None:
@@ -140,48 +145,76 @@ class HubClient:
         return value if isinstance(value, str) else None
 
 
-def explain(exc: BaseException) -> str:
-    """A failed sync in plain words for the status file and the technician."""
-    if isinstance(exc, SyncError):
-        return str(exc)
-    if isinstance(exc, CaptivePortalError):
-        return (
+def _http_error(exc: exceptions.DownloadHTTPError) -> str:
+    if exc.status_code >= 500:
+        return f"the hub had a server error (HTTP {exc.status_code}); trying again later"
+    return f"the hub answered HTTP {exc.status_code}: {exc} (wrong hub_url, or files missing?)"
+
+
+# A failure's kind → its plain words; the first matching kind wins (subclasses first).
+_EXPLANATIONS: list[tuple[type[BaseException], Callable[[Any], str]]] = [
+    (SyncError, str),
+    (
+        CaptivePortalError,
+        lambda exc: (
             f"got a web page instead of the hub's file (a Wi-Fi login page, or a wrong "
             f"hub_url?): {exc}"
-        )
-    if isinstance(exc, ConnectionCutError):
-        return f"the connection to the hub failed or was cut: {exc}"
-    if isinstance(exc, exceptions.SlowRetrievalError):
-        return f"the connection was too slow or stalled: {exc}"
-    if isinstance(exc, exceptions.DownloadLengthMismatchError):
-        return (
+        ),
+    ),
+    (ConnectionCutError, lambda exc: f"the connection to the hub failed or was cut: {exc}"),
+    (
+        exceptions.SlowRetrievalError,
+        lambda exc: f"the connection was too slow or stalled: {exc}",
+    ),
+    (
+        exceptions.DownloadLengthMismatchError,
+        lambda exc: (
             f"the hub sent more data than the signed size allows (endless or oversized file): {exc}"
-        )
-    if isinstance(exc, exceptions.DownloadHTTPError):
-        if exc.status_code >= 500:
-            return f"the hub had a server error (HTTP {exc.status_code}); trying again later"
-        return f"the hub answered HTTP {exc.status_code}: {exc} (wrong hub_url, or files missing?)"
-    if isinstance(exc, exceptions.DownloadError):
-        return f"download failed: {exc}"
-    if isinstance(exc, exceptions.LengthOrHashMismatchError):
-        return (
+        ),
+    ),
+    (exceptions.DownloadHTTPError, _http_error),
+    (exceptions.DownloadError, lambda exc: f"download failed: {exc}"),
+    (
+        exceptions.LengthOrHashMismatchError,
+        lambda exc: (
             "the downloaded file does not match what the kecamatan signed "
             f"(damaged or tampered): {exc}"
-        )
-    if isinstance(exc, exceptions.BadVersionNumberError):
-        return (
+        ),
+    ),
+    (
+        exceptions.BadVersionNumberError,
+        lambda exc: (
             "the hub offered older metadata than this kiosk already trusts "
             f"(an old release replayed?): {exc}"
-        )
-    if isinstance(exc, exceptions.ExpiredMetadataError):
-        return (
+        ),
+    ),
+    (
+        exceptions.ExpiredMetadataError,
+        lambda exc: (
             f"the hub's signatures have expired: {exc}. The hub must run 'kiosk hub "
             "refresh', or this kiosk's clock is wrong"
-        )
-    if isinstance(exc, exceptions.UnsignedMetadataError):
-        return f"the metadata is not signed by the kecamatan's keys (wrong key or tampered): {exc}"
-    if isinstance(exc, exceptions.RepositoryError):
-        return f"the hub's metadata is not valid (damaged, or not a hub): {exc}"
-    if isinstance(exc, OSError):
-        return f"cannot write on this kiosk ({exc.strerror or exc}): is the SD card full?"
+        ),
+    ),
+    (
+        exceptions.UnsignedMetadataError,
+        lambda exc: (
+            f"the metadata is not signed by the kecamatan's keys (wrong key or tampered): {exc}"
+        ),
+    ),
+    (
+        exceptions.RepositoryError,
+        lambda exc: f"the hub's metadata is not valid (damaged, or not a hub): {exc}",
+    ),
+    (
+        OSError,
+        lambda exc: f"cannot write on this kiosk ({exc.strerror or exc}): is the SD card full?",
+    ),
+]
+
+
+def explain(exc: BaseException) -> str:
+    """A failed sync in plain words for the status file and the technician."""
+    for kind, say in _EXPLANATIONS:
+        if isinstance(exc, kind):
+            return say(exc)
     return f"unexpected error: {exc!r}"

@@ -14,8 +14,10 @@ A clock that is ahead only blocks *accepting* updates; serving never looks at ti
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ..fsutil import atomic_write_json
 
@@ -33,7 +35,7 @@ def _parse(value: object) -> datetime | None:
 class TimeFloor:
     """The persisted floor in ``folder/time-floor.json``."""
 
-    def __init__(self, folder: str | Path, writer=atomic_write_json):
+    def __init__(self, folder: str | Path, writer: Callable[[Path, Any], None] = atomic_write_json):
         self.path = Path(folder) / FILE_NAME
         self.writer = writer
 

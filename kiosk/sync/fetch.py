@@ -11,6 +11,7 @@ import dataclasses
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlparse
 
 import urllib3
@@ -32,7 +33,7 @@ class ConnectionCutError(exceptions.DownloadError):
 class FetchStats:
     requests: int = 0
     bytes: int = 0
-    urls: list = dataclasses.field(default_factory=list)
+    urls: list[str] = dataclasses.field(default_factory=list)
 
 
 class HttpFetcher(FetcherInterface):
@@ -45,6 +46,7 @@ class HttpFetcher(FetcherInterface):
         connect_timeout: float = 10.0,
         read_timeout: float = 30.0,
         max_seconds: float = 300.0,
+        *,
         max_bytes: int = 20_000_000,
         user_agent: str = "pelita-kiosk",
         stats: FetchStats | None = None,
@@ -80,7 +82,7 @@ class HttpFetcher(FetcherInterface):
             raise CaptivePortalError(f"{url}: got a web page instead of the file")
         return self._chunks(url, response)
 
-    def _chunks(self, url: str, response) -> Iterator[bytes]:
+    def _chunks(self, url: str, response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
         deadline = time.monotonic() + self.max_seconds
         received = 0
         try:
@@ -135,7 +137,7 @@ class FolderFetcher(FetcherInterface):
             raise ConnectionCutError(f"{path}: cannot be read ({exc.strerror})") from None
         return self._chunks(path, f)
 
-    def _chunks(self, path: Path, f) -> Iterator[bytes]:
+    def _chunks(self, path: Path, f: BinaryIO) -> Iterator[bytes]:
         received = 0
         with f:
             while chunk := f.read(CHUNK):

@@ -7,6 +7,7 @@ lock → recover leftovers → TUF refresh (judged at the time floor) → unchan
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import shutil
@@ -14,6 +15,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tuf.ngclient.fetcher import FetcherInterface
+
+from ..catalog.model import Catalog
 from ..config import Config
 from ..errors import SyncBusy, SyncError
 from ..fsutil import atomic_write_bytes
@@ -24,6 +28,7 @@ from .clock import TimeFloor
 from .lock import SyncLock
 
 log = logging.getLogger(__name__)
+NO_HUB = "no hub configured: set hub_url, or run 'kiosk sync --from DIR_OR_URL'"
 
 
 @dataclasses.dataclass
@@ -33,7 +38,7 @@ class SyncResult:
     version: int  # the catalog version being served after this sync
     summary: str
     reason: str = ""
-    fetcher: object = None  # its .stats tell what went over the wire
+    fetcher: FetcherInterface | None = None  # its .stats tell what went over the wire
 
 
 def _utcnow() -> datetime:
@@ -48,87 +53,141 @@ def sync_dir(config: Config) -> Path:
     return config.state_path / "sync"
 
 
+HealthCheck = Callable[[Catalog], object]
+
+
 def run_sync(
     config: Config,
     source: str | None = None,
     *,
-    fetcher=None,
+    fetcher: FetcherInterface | None = None,
     writer: Callable[[Path, bytes], None] = atomic_write_bytes,
-    health_check=None,
+    health_check: HealthCheck | None = None,
     checkpoint: Callable[[str], None] | None = None,
     now: Callable[[], datetime] = _utcnow,
 ) -> SyncResult:
     """Sync from ``source`` (URL or folder; default: the hub_url setting)."""
-    source = source or config.hub_url
     folder = sync_dir(config)
-    try:
-        lock = SyncLock(folder / "lock").__enter__()
-    except SyncBusy as exc:
-        # The running sync will write the status; writing ours would race with it.
-        return SyncResult(False, False, -1, str(exc), reason=str(exc))
-    try:
-        return _locked_sync(config, source, folder, fetcher, writer, health_check, checkpoint, now)
-    finally:
-        lock.__exit__(None, None, None)
-
-
-def _locked_sync(config, source, folder, fetcher, writer, health_check, checkpoint, now):
-    started = now()
-    activator = Activator(config, writer=writer, health_check=health_check, checkpoint=checkpoint)
-    for note in activator.store.recover():
-        log.warning("recovered after an interrupted sync: %s", note)
-    staging = folder / "staging"
-    shutil.rmtree(staging, ignore_errors=True)
-    floor = TimeFloor(folder)
-    clock_note = ""
-    if floor.clock_behind(started):
-        clock_note = (
-            f"system clock ({_iso(started)}) is behind the last verified time "
-            f"({_iso(floor.get())}); expiry judged at the latter"
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(SyncLock(folder / "lock"))
+        except SyncBusy as exc:
+            # The running sync will write the status; writing ours would race with it.
+            return SyncResult(False, False, -1, str(exc), reason=str(exc))
+        activator = Activator(
+            config, writer=writer, health_check=health_check, checkpoint=checkpoint
         )
-        log.warning(clock_note)
-    changed = False
-    try:
-        if not source:
-            raise SyncError("no hub configured: set hub_url, or run 'kiosk sync --from DIR_OR_URL'")
-        root = _trust_root(config)
-        base = hub_base(source)
-        if fetcher is None:
-            fetcher = default_fetcher(
-                base, config.sync_connect_timeout, config.sync_read_timeout, config.sync_max_seconds
+        cycle = _Cycle(config, source or config.hub_url, folder, activator, now())
+        return cycle.run(fetcher, checkpoint or (lambda name: None))
+
+
+@dataclasses.dataclass
+class _Cycle:
+    """One sync cycle under the lock: its inputs, and the status it leaves behind."""
+
+    config: Config
+    source: str
+    folder: Path
+    activator: Activator
+    started: datetime
+    clock_note: str = ""
+
+    def run(
+        self, fetcher: FetcherInterface | None, checkpoint: Callable[[str], None]
+    ) -> SyncResult:
+        for note in self.activator.store.recover():
+            log.warning("recovered after an interrupted sync: %s", note)
+        staging = self.folder / "staging"
+        shutil.rmtree(staging, ignore_errors=True)
+        floor = TimeFloor(self.folder)
+        self._note_clock(floor)
+        try:
+            if not self.source:
+                raise SyncError(NO_HUB)
+            fetcher = fetcher or self._default_fetcher()
+            changed = self._update(floor, fetcher, staging, checkpoint)
+        except Exception as exc:  # the edge: every failure becomes a plain reason
+            if not isinstance(exc, SyncError):
+                log.debug("sync failed", exc_info=True)
+            return self._failed(explain(exc), fetcher)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        version = self.activator.current()[0]
+        summary = (
+            f"Catalog updated to version {version} from {self.source}."
+            if changed
+            else f"Catalog is up to date (version {version}); checked {self.source}."
+        )
+        self._report(summary, ok=True, version=version, reason="")
+        return SyncResult(True, changed, version, summary, "", fetcher)
+
+    def _note_clock(self, floor: TimeFloor) -> None:
+        if floor.clock_behind(self.started):
+            self.clock_note = (
+                f"system clock ({_iso(self.started)}) is behind the last verified time "
+                f"({_iso(floor.get() or self.started)}); expiry judged at the latter"
             )
-        client = HubClient(base, root, config.state_path / "tuf", fetcher)
-        offer = client.offer(judge_at=floor.effective_now(started))
+            log.warning(self.clock_note)
+
+    def _default_fetcher(self) -> FetcherInterface:
+        config = self.config
+        return default_fetcher(
+            hub_base(self.source),
+            config.sync_connect_timeout,
+            config.sync_read_timeout,
+            config.sync_max_seconds,
+        )
+
+    def _update(
+        self,
+        floor: TimeFloor,
+        fetcher: FetcherInterface,
+        staging: Path,
+        checkpoint: Callable[[str], None],
+    ) -> bool:
+        """Refresh the metadata and install the offered release; True if it changed."""
+        root = _trust_root(self.config)
+        client = HubClient(hub_base(self.source), root, self.config.state_path / "tuf", fetcher)
+        offer = client.offer(judge_at=floor.effective_now(self.started))
         if offer is None:
             raise SyncError("the hub has no catalog published yet ('kiosk hub publish')")
         # Verified and unexpired at the floor: safe to move the floor forward.
-        floor.raise_to(started, offer.issued)
-        _take_report_key(client, config, staging)
-        if not activator.is_current(offer.sha256):
-            activator.check_offer(offer.version, offer.sha256)
-            staging.mkdir(parents=True, exist_ok=True)
-            data = client.download(staging / f"{offer.sha256}.part")
-            (checkpoint or (lambda name: None))("sync:staged")
-            activator.install(data, offer.version, offer.sha256)
-            changed = True
-    except Exception as exc:  # the edge: every failure becomes a plain reason
-        if not isinstance(exc, SyncError):
-            log.debug("sync failed", exc_info=True)
-        reason = explain(exc)
-        version = activator.current()[0]
+        floor.raise_to(self.started, offer.issued)
+        _take_report_key(client, self.config, staging)
+        if self.activator.is_current(offer.sha256):
+            return False
+        self.activator.check_offer(offer.version, offer.sha256)
+        staging.mkdir(parents=True, exist_ok=True)
+        data = client.download(staging / f"{offer.sha256}.part")
+        checkpoint("sync:staged")
+        self.activator.install(data, offer.version, offer.sha256)
+        return True
+
+    def _failed(self, reason: str, fetcher: FetcherInterface | None) -> SyncResult:
+        version = self.activator.current()[0]
         summary = f"Update refused or failed: {reason}. Still serving catalog version {version}."
-        _status(config, summary, False, started, version, reason, source, clock_note)
+        self._report(summary, ok=False, version=version, reason=reason)
         return SyncResult(False, False, version, summary, reason, fetcher)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    version = activator.current()[0]
-    summary = (
-        f"Catalog updated to version {version} from {source}."
-        if changed
-        else f"Catalog is up to date (version {version}); checked {source}."
-    )
-    _status(config, summary, True, started, version, "", source, clock_note, success=True)
-    return SyncResult(True, changed, version, summary, "", fetcher)
+
+    def _report(self, summary: str, *, ok: bool, version: int, reason: str) -> None:
+        """Write the sync status file; a full disk must not hide the real outcome."""
+        previous = (read_status(self.config, "sync") or {}).get("details") or {}
+        started = _iso(self.started)
+        try:
+            write_status(
+                self.config,
+                "sync",
+                summary,
+                ok,
+                last_attempt=started,
+                last_success=started if ok else previous.get("last_success", "never"),
+                version=version,
+                reason=reason,
+                source=self.source or "",
+                clock=self.clock_note,
+            )
+        except OSError as exc:
+            log.error("cannot write sync status: %s", exc)
 
 
 def _take_report_key(client: HubClient, config: Config, staging: Path) -> None:
@@ -154,22 +213,3 @@ def _trust_root(config: Config) -> bytes:
         return Path(config.trust_root).read_bytes()
     except OSError as exc:
         raise SyncError(f"trust root {config.trust_root} cannot be read ({exc.strerror})") from None
-
-
-def _status(config, summary, ok, started, version, reason, source, clock_note, success=False):
-    previous = (read_status(config, "sync") or {}).get("details") or {}
-    try:
-        write_status(
-            config,
-            "sync",
-            summary,
-            ok,
-            last_attempt=_iso(started),
-            last_success=_iso(started) if success else previous.get("last_success", "never"),
-            version=version,
-            reason=reason,
-            source=source or "",
-            clock=clock_note,
-        )
-    except OSError as exc:  # a full disk must not hide the real outcome
-        log.error("cannot write sync status: %s", exc)

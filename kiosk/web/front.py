@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
+from .pages import Page
 from .portal import Portal
 from .responses import page_response
 from .source import SiteSource
@@ -60,6 +61,7 @@ class FrontDoor:
             if path == "/selesai":
                 self.portal.mark_done(client)
             site = self.source.get()
+            page: Page | None
             if path == "/cari":
                 page = site.search_page(search_query(environ.get("QUERY_STRING", "")))
             else:

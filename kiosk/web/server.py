@@ -35,6 +35,7 @@ import threading
 import time
 import warnings
 from email.utils import formatdate
+from typing import Any
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
@@ -127,13 +128,13 @@ class InlineChannel(HTTPChannel):
                 self.close_when_flushed = True
                 for pending in self.requests:
                     pending.close()
-                self.requests = []
+                self.requests: list[Any] = []
             elif self.connected and self.requests:
                 self.server.add_task(self)  # a pipelined request: to a worker
         self.last_activity = time.time()
 
 
-_date_cache = [0, ""]
+_date_cache: list[Any] = [0, ""]
 
 
 def _http_date() -> str:

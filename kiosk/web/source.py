@@ -15,6 +15,7 @@ import threading
 import time
 
 from ..catalog.active import CurrentCatalog
+from ..catalog.model import Catalog
 from ..config import Config
 from .pages import Site
 
@@ -30,7 +31,7 @@ class SiteSource:
         self.clock = clock
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
-        self._failed = None  # a catalog whose Site could not be rendered
+        self._failed: Catalog | None = None  # a catalog whose Site could not be rendered
         self.site = Site(self.catalogs.get(), config)
         log.info("serving catalog version %s", self.site.catalog.version)
 

@@ -8,7 +8,7 @@ editor (issue 16) protects its blueprint with it too.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
@@ -59,6 +59,7 @@ class ConsoleState:
     catalog: Callable[[], Catalog]
     now: Callable[[], datetime] = utcnow
     hasher: PasswordHasher = accounts.HASHER
+    reports: dict[Any, Any] = field(default_factory=dict)  # SKM reports by data version
 
 
 def state() -> ConsoleState:

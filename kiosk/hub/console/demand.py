@@ -43,30 +43,24 @@ def _where(q: DemandQuery) -> list[Any]:
     return where
 
 
-def per_service(conn: sa.Connection, q: DemandQuery) -> dict[str, dict[str, int]]:
+def _sums(conn: sa.Connection, q: DemandQuery, by: Any) -> dict[Any, dict[str, int]]:
+    """Summed rollup rows of the query, by one column (service or period) and metric."""
     r = demand_rollup.c
     rows = conn.execute(
-        sa.select(r.service_id, r.metric, sa.func.sum(r.n))
-        .where(*_where(q))
-        .group_by(r.service_id, r.metric)
+        sa.select(by, r.metric, sa.func.sum(r.n)).where(*_where(q)).group_by(by, r.metric)
     )
-    table: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
-    for service_id, metric, n in rows:
-        table[service_id][metric] = int(n)
+    table: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
+    for key, metric, n in rows:
+        table[key][metric] = int(n)
     return table
 
 
+def per_service(conn: sa.Connection, q: DemandQuery) -> dict[str, dict[str, int]]:
+    return _sums(conn, q, demand_rollup.c.service_id)
+
+
 def per_period(conn: sa.Connection, q: DemandQuery) -> dict[date, dict[str, int]]:
-    r = demand_rollup.c
-    rows = conn.execute(
-        sa.select(r.period_start, r.metric, sa.func.sum(r.n))
-        .where(*_where(q))
-        .group_by(r.period_start, r.metric)
-    )
-    series: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for start, metric, n in rows:
-        series[start][metric] += int(n)
-    return series
+    return _sums(conn, q, demand_rollup.c.period_start)
 
 
 def no_hits(conn: sa.Connection, start: date, end: date) -> list[tuple[str, int]]:

@@ -9,13 +9,16 @@ from typing import Any
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
+from .. import db
 from ..console_tables import service_users
 from ..skm_export import skm_csv, skm_pdf, skm_xlsx
 from ..skm_report import SkmFilter, SkmReport, build_report, report_json
 from . import charts, settings, text
-from .core import audit, bp, engine, role_required
+from .core import audit, bp, engine, role_required, state
 from .demand import download
 from .filters import arg_choice, arg_period, services, villages
+
+REPORT_CACHE = 32  # reports kept per hub app, oldest dropped first
 
 
 def names() -> dict[str, str]:
@@ -25,10 +28,27 @@ def names() -> dict[str, str]:
 def current_report(*, details: bool = True) -> tuple[SkmReport, Any]:
     choice = arg_period()
     f = SkmFilter(choice.period, arg_choice("desa", villages()), arg_choice("layanan", services()))
+    cache = state().reports
     with engine().connect() as conn:
         numbering = settings.load(conn)["unsur_numbering"]
-        report = build_report(conn, f, numbering=numbering, names=names(), details=details)
+        key = (f, numbering, details, data_version(conn))
+        report = cache.get(key)
+        if report is None:
+            report = build_report(conn, f, numbering=numbering, names=names(), details=details)
+            if len(cache) >= REPORT_CACHE:
+                cache.pop(next(iter(cache)))
+            cache[key] = report
     return report, choice
+
+
+def data_version(conn: sa.Connection) -> tuple[Any, ...]:
+    """Changes whenever a survey arrives or a service-user count is saved (two index
+    look-ups), so a cached report is never stale."""
+    u = service_users.c
+    return (
+        conn.execute(sa.select(sa.func.max(db.surveys.c.id))).scalar(),
+        tuple(conn.execute(sa.select(sa.func.max(u.id), sa.func.sum(u.users))).one()),
+    )
 
 
 @bp.route("/skm")

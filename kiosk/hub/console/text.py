@@ -138,6 +138,17 @@ def when(value: datetime | None) -> str:
     return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M} WIB"
 
 
+def when_iso(value: str | None) -> str:
+    """A time the kiosk reported as ISO text; shown as given when it cannot be read."""
+    if not value:
+        return "-"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return when(parsed if parsed.tzinfo else parsed.replace(tzinfo=WIB))
+
+
 def day(value: date | None) -> str:
     if value is None:
         return "-"

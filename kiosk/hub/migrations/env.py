@@ -4,6 +4,7 @@ handing over its own connection; the ``alembic`` command line works with -x url=
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 
 import kiosk.hub.console_tables  # noqa: F401  (the console's tables, on the same metadata)
 from kiosk.hub.db import connect, metadata
@@ -19,7 +20,7 @@ def run() -> None:
     _migrate(connection)
 
 
-def _migrate(connection) -> None:
+def _migrate(connection: Connection) -> None:
     # render_as_batch: SQLite cannot ALTER most things; batch mode copies the table.
     context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
     with context.begin_transaction():
