@@ -19,6 +19,8 @@ from .console_cli import demo, purge_contacts, report, user
 from .keys import PASSPHRASE_ENV, passphrase_from_env
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from .repo import Hub
 
 hub_option = click.option(
@@ -221,7 +223,7 @@ def hub_serve(
     serve(app, host=host, port=port, threads=threads, **serve_options())
 
 
-def _engine(hub_dir, db_url):
+def _engine(hub_dir: str, db_url: str | None) -> Engine:
     from . import db
 
     engine = db.connect(db_url or db.default_url(hub_dir))
@@ -231,7 +233,7 @@ def _engine(hub_dir, db_url):
 
 @hub.command("report-keys")
 @hub_option
-def hub_report_keys(hub_dir):
+def hub_report_keys(hub_dir: str) -> None:
     """Make the hub's report keys and publish their public half to kiosks (signed, TUF).
 
     'kiosk hub init' already does this; run it once for a hub made before reports existed.
@@ -256,7 +258,7 @@ def hub_report_keys(hub_dir):
 @hub_option
 @db_option
 @click.option("--name", default=None, help="The kiosk's name for the console (e.g. the hall).")
-def hub_enroll(village, hub_dir, db_url, name):
+def hub_enroll(village: str, hub_dir: str, db_url: str | None, name: str | None) -> None:
     """Make a one-time enrollment code for the kiosk of VILLAGE."""
     from .enroll import create_enrollment
 
@@ -277,7 +279,7 @@ def hub_enroll(village, hub_dir, db_url, name):
 @hub_option
 @db_option
 @click.option("--reason", default="", help="Why (shown to the technician at the kiosk).")
-def hub_revoke(village, hub_dir, db_url, reason):
+def hub_revoke(village: str, hub_dir: str, db_url: str | None, reason: str) -> None:
     """Refuse every report from VILLAGE's kiosk from now on (re-enroll to undo)."""
     from .enroll import revoke
 
@@ -294,7 +296,7 @@ def hub_revoke(village, hub_dir, db_url, reason):
 @hub.command("kiosks")
 @hub_option
 @db_option
-def hub_kiosks(hub_dir, db_url):
+def hub_kiosks(hub_dir: str, db_url: str | None) -> None:
     """Every kiosk: key, enrollment, last report, latest health."""
     from .fleet import fleet_lines
 
@@ -309,7 +311,7 @@ def hub_kiosks(hub_dir, db_url):
 @hub_option
 @db_option
 @click.argument("stick_dir", type=click.Path(file_okay=False, exists=True))
-def hub_import(hub_dir, db_url, stick_dir):
+def hub_import(hub_dir: str, db_url: str | None, stick_dir: str) -> None:
     """Take the reports a USB stick carries; write the hub's answers back onto it."""
     from pathlib import Path
 

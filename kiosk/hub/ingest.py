@@ -63,6 +63,26 @@ class Outcome:
     refused: int = 0
 
 
+@dataclasses.dataclass(frozen=True)
+class Arrival:
+    """A bundle as it came in: its bytes, by which road, and the hub's clock then."""
+
+    data: bytes
+    transport: str
+    received: datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class Opened:
+    """What a verified, unsealed bundle holds, ready to be stored."""
+
+    incoming: list[Incoming]
+    refused: list[dict[str, Any]]
+    enroll_code: Any
+    confirmed: bool
+    stamp: dict[str, Any]
+
+
 @dataclasses.dataclass
 class Incoming:
     """One record as unpacked from a bundle, before it is stored."""
@@ -82,20 +102,20 @@ class Ingestor:
         self.now = now
 
     def ingest(self, data: bytes, *, transport: str) -> Outcome:
-        received = self.now()
+        arrival = Arrival(data, transport, self.now())
         claim: str | None = None
         try:
             bundle = parse_bundle(data)
             claim = str(bundle.header["kiosk"])[:64]
-            return self._take(bundle, data, transport, received)
+            return self._take(bundle, arrival)
         except BundleInvalid as exc:
-            return self._refuse(data, claim, transport, received, Refused(400, str(exc)))
+            return self._refuse(arrival, claim, Refused(400, str(exc)))
         except Refused as exc:
-            return self._refuse(data, claim, transport, received, exc)
+            return self._refuse(arrival, claim, exc)
 
     # ------------------------------------------------------------ checks
 
-    def _take(self, bundle: Bundle, data: bytes, transport: str, received: datetime) -> Outcome:
+    def _take(self, bundle: Bundle, arrival: Arrival) -> Outcome:
         header = bundle.header
         mine = self.keys.public.fingerprint
         if header.get("hub") != mine:
@@ -127,18 +147,12 @@ class Ingestor:
                 "(replayed from another kiosk)",
             )
         incoming, refused = self._unpack(index["records"], bodies)
-        stamp = index.get("at") if isinstance(index.get("at"), dict) else {}
-        return self._store(
-            bundle,
-            data,
-            transport,
-            received,
-            incoming=incoming,
-            refused=refused,
-            enroll_code=index.get("enroll") if enrolling else None,
-            confirmed=confirmed,
-            stamp=stamp,
+        at = index.get("at")
+        stamp: dict[str, Any] = at if isinstance(at, dict) else {}
+        opened = Opened(
+            incoming, refused, index.get("enroll") if enrolling else None, confirmed, stamp
         )
+        return self._store(bundle, arrival, opened)
 
     def _enrolled_key(self, kiosk_id: str, kiosk: Any) -> str:
         if kiosk is None or kiosk.public_key is None:
@@ -189,20 +203,10 @@ class Ingestor:
 
     # ------------------------------------------------------------ storing
 
-    def _store(
-        self,
-        bundle: Bundle,
-        data: bytes,
-        transport: str,
-        received: datetime,
-        *,
-        incoming: list[Incoming],
-        refused: list[dict[str, Any]],
-        enroll_code: Any,
-        confirmed: bool,
-        stamp: dict[str, Any],
-    ) -> Outcome:
+    def _store(self, bundle: Bundle, arrival: Arrival, opened: Opened) -> Outcome:
         kiosk_id = bundle.header["kiosk"]
+        received, transport = arrival.received, arrival.transport
+        incoming, refused = opened.incoming, opened.refused
         for attempt in range(3):  # a concurrent push of the same records: retry, then dups
             try:
                 with self.engine.begin() as conn:
@@ -214,12 +218,10 @@ class Ingestor:
                         .where(db.kiosks.c.kiosk_id == kiosk_id)
                         .values(last_seen_at=received, last_transport=transport)
                     )
-                    enrolled = self._enroll(conn, bundle, enroll_code, received)
-                    new_ids, dups = self._insert(
-                        conn, kiosk_id, incoming, transport, received, stamp
-                    )
+                    enrolled = self._enroll(conn, bundle, opened.enroll_code, received)
+                    new_ids, dups = self._insert(conn, kiosk_id, incoming, arrival, opened.stamp)
                     next_id = _next_id(conn, kiosk_id)
-                    _log_bundle(conn, data, kiosk_id, transport, received, len(new_ids), dups)
+                    _log_bundle(conn, arrival, kiosk_id, len(new_ids), dups)
                 break
             except sa.exc.IntegrityError:
                 if attempt == 2:
@@ -233,7 +235,7 @@ class Ingestor:
         }
         if refused:
             ack["refused"] = refused
-        if enrolled or confirmed:
+        if enrolled or opened.confirmed:
             ack["enrolled"] = True
         reason = f"stored {len(new_ids)} new record(s), {dups} already held"
         if refused:
@@ -291,12 +293,11 @@ class Ingestor:
         conn: Connection,
         kiosk_id: str,
         incoming: list[Incoming],
-        transport: str,
-        received: datetime,
+        arrival: Arrival,
         stamp: dict[str, Any],
     ) -> tuple[list[int], int]:
         """Insert the records not held yet; (their ids, how many were already held)."""
-        placer = Placer(conn, kiosk_id, stamp, transport, received)
+        placer = Placer(conn, kiosk_id, stamp, arrival.transport, arrival.received)
         ids = [i.envelope["id"] for i in incoming]
         held = _held(conn, kiosk_id, ids)
         fresh = [i for i in incoming if i.envelope["id"] not in held]
@@ -319,13 +320,11 @@ class Ingestor:
         filing.flush(conn)
         return [item.envelope["id"] for item in fresh], len(incoming) - len(fresh)
 
-    def _refuse(
-        self, data: bytes, claim: str | None, transport: str, received: datetime, exc: Refused
-    ) -> Outcome:
-        log.warning("refused a bundle from %s (%s): %s", claim or "?", transport, exc)
+    def _refuse(self, arrival: Arrival, claim: str | None, exc: Refused) -> Outcome:
+        log.warning("refused a bundle from %s (%s): %s", claim or "?", arrival.transport, exc)
         try:
             with self.engine.begin() as conn:
-                _log_bundle(conn, data, claim, transport, received, 0, 0, reason=str(exc))
+                _log_bundle(conn, arrival, claim, 0, 0, reason=str(exc))
         except sa.exc.SQLAlchemyError:
             log.exception("cannot log the refused bundle")
         return Outcome(False, exc.status, str(exc), claim)
@@ -369,10 +368,8 @@ def _next_id(conn: Connection, kiosk_id: str) -> int:
 
 def _log_bundle(
     conn: Connection,
-    data: bytes,
+    arrival: Arrival,
     kiosk_id: str | None,
-    transport: str,
-    received: datetime,
     new: int,
     dups: int,
     *,
@@ -381,10 +378,10 @@ def _log_bundle(
     conn.execute(
         sa.insert(db.bundles).values(
             kiosk_id=kiosk_id,
-            received_at=received,
-            transport=transport,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            received_at=arrival.received,
+            transport=arrival.transport,
+            size=len(arrival.data),
+            sha256=hashlib.sha256(arrival.data).hexdigest(),
             outcome="rejected" if reason else "stored",
             reason=reason,
             records_new=new,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ..cli_options import config_option, get_config
@@ -36,10 +38,8 @@ def sync(config_file: str | None, source: str | None) -> None:
         raise click.ClickException(result.summary)
 
 
-def _stick_folder(source: str | None):
+def _stick_folder(source: str | None) -> Path | None:
     """The stick's folder when syncing from one (reports go onto it), else None."""
-    from pathlib import Path
-
     if not source or source.startswith(("http://", "https://")):
         return None
     path = Path(source[len("file://") :] if source.startswith("file://") else source)

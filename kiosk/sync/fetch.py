@@ -106,7 +106,7 @@ class HttpFetcher(FetcherInterface):
             response.release_conn()
 
 
-def _discard(response) -> None:
+def _discard(response: urllib3.BaseHTTPResponse) -> None:
     """Drop an answer we will not read. Its body must not stay on a kept-alive connection
     (the next request would read it as its status line: a 404 page from nginx or the
     hub app), and reading it could take forever (an endless portal page): close it."""
