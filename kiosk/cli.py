@@ -81,9 +81,9 @@ def systemd_sockets() -> list[socket.socket]:
 @config_option
 def serve(host, port, config_file):
     """Serve the residents' site with waitress."""
-    from .doctor import System
+    from .probe import http_status
     from .systemd import notify, start_watchdog
-    from .web import create_app
+    from .web import create_app, start_counts_flusher
     from .web.server import create_server
 
     config = get_config(config_file, host=host, port=port)
@@ -101,9 +101,13 @@ def serve(host, port, config_file):
         sockets[0].getsockname()[1] if sockets else getattr(server, "effective_port", config.port)
     )
     # Healthy = the site answers its own request within 5 s (all threads stuck: restart).
-    start_watchdog(lambda: System().http_status(port, config.portal) == 200)
+    start_watchdog(lambda: http_status(port, config.portal) == 200)
+    counts = start_counts_flusher(app, config)
     notify("READY=1")
-    server.run()
+    try:
+        server.run()
+    finally:
+        counts.stop()  # the current hour's counts too: a clean stop loses nothing
 
 
 # ---------------------------------------------------------------- catalog
@@ -211,6 +215,9 @@ def status(config_file):
         )
     except KioskError as exc:
         click.echo(f"catalog: cannot be loaded: {exc}")
+    from .printer.roll import Roll
+
+    click.echo(Roll.for_config(config).state().describe())
     click.echo(format_status(all_statuses(config)))
 
 

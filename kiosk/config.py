@@ -143,6 +143,20 @@ class Config:
         [], "Physical buttons: a list of tables {pin = 17, service = 'ktp-el-baru'}."
     )
     led_pin: int = setting(0, "GPIO pin of the status LED; 0 for none.")
+    roll_length_m: int = setting(
+        30,
+        "Length of a full paper roll in metres (printed on its box). The printer daemon "
+        "counts the paper each slip uses since 'kiosk printer new-roll'.",
+        min=1,
+        max=1000,
+    )
+    paper_low_mm: int = setting(
+        2000,
+        "Say 'kertas hampir habis' (status, LED, health record) when this many mm of the "
+        "roll are left by the count (2000 mm: about 15 slips).",
+        min=0,
+        max=100000,
+    )
     button_cooldown_seconds: int = setting(5, "Minimum seconds between two slips from one button.")
     web_print_per_minute: int = setting(1, "Slips one phone may order from the site per minute.")
     source: str = field(default="embedded defaults", metadata={"not_a_setting": True})

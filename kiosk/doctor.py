@@ -7,7 +7,6 @@ tests can swap it; everything else reads the same files the daemons write.
 
 from __future__ import annotations
 
-import http.client
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from .catalog.store import CatalogStore
 from .config import Config
 from .errors import ReleaseInvalid
 from .indonesian import format_date
+from .probe import http_status
 from .status import read_status
 
 HOTSPOT_CONNECTION = "kiosk-ap"  # the NetworkManager connection deploy/install.sh creates
@@ -65,16 +65,9 @@ class System:
                 return True
         return False
 
-    def http_status(self, port: int, host: str, address: str = "127.0.0.1") -> int | None:
-        """Status of ``GET /`` with ``Host: host`` at address:port (None: no answer)."""
-        try:
-            conn = http.client.HTTPConnection(address, port, timeout=5)
-            conn.request("GET", "/", headers={"Host": host})
-            status = conn.getresponse().status
-            conn.close()
-            return status
-        except OSError:
-            return None
+    def http_status(self, port: int, host: str) -> int | None:
+        """Status of the site's ``GET /`` for ``host`` (None: no answer)."""
+        return http_status(port, host)
 
 
 def check_hotspot(config: Config, system: System) -> Check:

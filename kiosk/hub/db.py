@@ -28,6 +28,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from ..records import SURVEY_UNSUR
+
 metadata = sa.MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -177,17 +179,7 @@ no_hit_searches = sa.Table(
     sa.Column("n", sa.Integer, nullable=False),
 )
 
-UNSUR = (
-    "persyaratan",
-    "prosedur",
-    "waktu",
-    "biaya",
-    "produk",
-    "kompetensi",
-    "perilaku",
-    "sarana_prasarana",
-    "pengaduan",
-)
+UNSUR = SURVEY_UNSUR  # the nine SKM elements, one column each, as the kiosks send them
 
 # Surveys are anonymous: a day and a village, no time of day, no link to a record row.
 surveys = sa.Table(

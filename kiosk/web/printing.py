@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, request
 
 from ..printer.spool import SPOOL_LIMIT, Job, Spool
 from ..status import read_status
-from .responses import page_response
+from .responses import send
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +71,7 @@ def printer_ready(config) -> bool:
 
 
 def _answer(site, outcome: str, status: int, service=None) -> Response:
-    page = site.render("print_result.html", status=status, outcome=outcome, service=service)
-    code, headers, body = page_response(request.environ, page)
-    return Response(body, status=code, headers=headers)
+    return send(site.render("print_result.html", status=status, outcome=outcome, service=service))
 
 
 @printing.post("/cetak/<service_id>")

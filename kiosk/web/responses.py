@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import Response, request
+
 from .pages import Page
 
 # Pages change only with a new release: let the phone keep them but ask each time.
@@ -31,13 +33,22 @@ def page_response(environ: dict, page: Page) -> tuple[str, list[tuple[str, str]]
     return _STATUS[page.status], headers, body
 
 
+def send(page: Page) -> Response:
+    """``page`` as Flask's answer to the current request (error pages, form results)."""
+    status, headers, body = page_response(request.environ, page)
+    return Response(body, status=status, headers=headers)
+
+
 def _tags(header: str) -> set[str]:
     return {t.strip().removeprefix("W/") for t in header.split(",")}
 
 
 _STATUS = {
     200: "200 OK",
+    400: "400 Bad Request",
+    403: "403 Forbidden",
     404: "404 Not Found",
+    413: "413 Content Too Large",
     500: "500 Internal Server Error",
     429: "429 Too Many Requests",
     503: "503 Service Unavailable",

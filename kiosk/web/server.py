@@ -1,30 +1,26 @@
 """Waitress, set up for a small board that sends small cached pages.
 
-Measured with ``bench/run`` (docs/performance.md); each setting here earned its place:
+Each setting here earned its place in a measurement; the figures are in
+docs/performance.md (``bench/run`` repeats them):
 
 - ``send_bytes``: waitress's default (1) sends every ``write`` at once, so the status
   line + headers and the body leave in two ``send()`` calls and two TCP segments.
-  Buffering up to 18000 bytes lets waitress send a whole page (≤ 14 KB) in one; with
-  the quiet queue logger below this took the service page at 16 connections from
-  about 4,700 to 9,000–12,000 requests/s and its p99 from 120 ms to under 10 ms. The
+  Buffering up to 18000 bytes lets waitress send a whole page (≤ 14 KB) in one. The
   setting is deprecated but still honoured, so it is passed only while waitress knows
   it, and its warning is silenced.
 - the ``waitress.queue`` logger: it logs "Task queue depth is N" for every request
-  that finds all threads busy, i.e. on every request under load (28,000 lines in 12 s
-  here). Writing them cost about a third of the throughput and would flood the
-  journal on the SD card.
+  that finds all threads busy, i.e. on every request under load; writing them costs
+  throughput and would flood the journal on the SD card.
 - requests answered from memory (cached pages, cached searches, portal answers) are
   answered in waitress's socket thread, straight from the cached bytes
   (:class:`InlineDispatcher`, :class:`InlineChannel`): handing each one to a worker
-  thread and building a full WSGI environ cost more than the request itself. On the
-  service page at 16 connections: 8,500 → 13,000 requests/s (no hand-off) → 19,000
-  (no WSGI task). Anything that may block (forms, a search not yet rendered, the
-  periodic look at the catalog store, errors) still goes through Flask on a worker
-  thread, so the socket loop never waits on the disk. The front door's ``respond``
-  is the one place that decides the answer, for both paths.
+  thread and building a full WSGI environ cost more than the request itself. Anything
+  that may block (forms, a search not yet rendered, the periodic look at the catalog
+  store, errors) still goes through Flask on a worker thread, so the socket loop never
+  waits on the disk. The front door's ``respond`` is the one place that decides the
+  answer, for both paths.
 - ``threads`` comes from the ``web_threads`` setting (default 2): the work per cached
-  page is microseconds, so more threads only add GIL hand-offs (4 threads: about 20%
-  fewer requests/s than 2).
+  page is microseconds, so more threads only add GIL hand-offs.
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, current_app, request
 
-from .responses import page_response
+from .responses import send
 
 log = logging.getLogger(__name__)
 
@@ -18,11 +18,6 @@ residents = Blueprint("residents", __name__)
 
 def site():
     return current_app.extensions["kiosk.source"].get()
-
-
-def send(page) -> Response:
-    status, headers, body = page_response(request.environ, page)
-    return Response(body, status=status, headers=headers)
 
 
 @residents.app_errorhandler(404)

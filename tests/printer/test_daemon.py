@@ -15,16 +15,8 @@ from kiosk.config import load_config
 from kiosk.printer.daemon import PrinterDaemon
 from kiosk.printer.spool import Job, Spool
 from kiosk.status import read_status
+from tests.conftest import wait_for
 from tests.escpos_decode import decode
-
-
-def wait_for(predicate, seconds=5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 @pytest.fixture

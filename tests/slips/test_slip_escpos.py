@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.config import load_config
 from kiosk.slips.layout import COLUMNS, SMALL_COLUMNS, index_slip, service_slip
 from kiosk.slips.render import escpos_module, render, slip_bytes
 from tests.escpos_decode import decode
 
 
 @pytest.fixture
-def hall_config(tmp_path):
-    return load_config(
-        env={},
-        overrides={
-            "state_dir": str(tmp_path),
-            "portal_address": "10.42.0.1",
-            "public_url": "https://layanan.kemlagi.example",
-        },
-    )
+def hall_config(hall_config):
+    return hall_config.replace(public_url="https://layanan.kemlagi.example")
 
 
 @pytest.mark.parametrize("width", [58, 80])

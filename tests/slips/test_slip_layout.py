@@ -9,7 +9,6 @@ import pytest
 
 from bench.paper import grown_catalog
 from kiosk.catalog.model import Hours, Requirement
-from kiosk.config import load_config
 from kiosk.slips.layout import (
     COLUMNS,
     INDEX_MAX_LINES,
@@ -29,15 +28,8 @@ from kiosk.slips.printable import to_printable
 
 
 @pytest.fixture
-def hall_config(tmp_path):
-    return load_config(
-        env={},
-        overrides={
-            "state_dir": str(tmp_path),
-            "portal_address": "10.42.0.1",
-            "village": "watesprojo",
-        },
-    )
+def hall_config(hall_config):
+    return hall_config.replace(village="watesprojo")
 
 
 def tokens(lines: list[str]) -> list[str]:

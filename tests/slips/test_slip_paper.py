@@ -11,7 +11,6 @@ import statistics
 import pytest
 
 from bench.paper import grown_catalog
-from kiosk.config import load_config
 from kiosk.printer.paper import LineModel, paper_dots, paper_mm
 from kiosk.slips.layout import copy_mark, index_slip, service_slip
 from kiosk.slips.printable import to_printable
@@ -19,13 +18,6 @@ from kiosk.slips.render import DEFAULT_PROFILES, SPACING, slip_bytes
 from tests.escpos_decode import decode
 
 MM_PER_DOT = 25.4 / 203
-
-
-@pytest.fixture
-def hall_config(tmp_path):
-    return load_config(
-        env={}, overrides={"state_dir": str(tmp_path), "portal_address": "10.42.0.1"}
-    )
 
 
 def flat(text: str) -> str:

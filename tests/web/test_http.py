@@ -10,6 +10,7 @@ from datetime import date
 
 from kiosk.catalog.release import build_release
 from kiosk.catalog.store import CatalogStore
+from tests.conftest import wait_for
 
 
 def get(server, path, headers=None, host=None):
@@ -50,15 +51,6 @@ def with_fee(catalog, service_id, fee):
         dataclasses.replace(s, fee=fee) if s.id == service_id else s for s in catalog.services
     )
     return dataclasses.replace(catalog, services=services)
-
-
-def wait_for(predicate, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_new_release_is_served_without_restart(live_server, config, bundled_catalog):

@@ -104,3 +104,15 @@ def test_portal_memory_is_bounded():
 )
 def test_hostname(header, expected):
     assert hostname(header) == expected
+
+
+@pytest.mark.parametrize(
+    "host, path",
+    [("example.com", "/berita"), ("captive.apple.com", "/hotspot-detect.html")],
+)
+def test_head_for_a_foreign_host_gets_headers_only(client, host, path):
+    got = client.get(path, headers={"Host": host})
+    head = client.head(path, headers={"Host": host})
+    assert (head.status_code, head.headers["Location"]) == (302, PORTAL)
+    assert head.data == b""
+    assert head.headers["Content-Length"] == got.headers["Content-Length"] != "0"

@@ -199,3 +199,13 @@ def test_fast_path_revalidation_and_portal(fast_server, app):
     )
     assert reply.startswith(b"HTTP/1.1 304 Not Modified\r\n")
     assert reply.endswith(b"\r\n\r\n")
+
+
+def test_fast_path_head_for_a_foreign_host_has_no_body(fast_server):
+    url, dispatcher = fast_server
+    before = dispatcher.inline_count
+    request = b"HEAD /berita HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n"
+    reply = raw_exchange(url, request)
+    assert reply.startswith(b"HTTP/1.1 302 Found\r\n")
+    assert reply.endswith(b"\r\n\r\n"), "HEAD has no body"
+    assert dispatcher.inline_count - before == 1
