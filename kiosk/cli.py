@@ -81,7 +81,7 @@ def serve(host, port, config_file):
     """Serve the residents' site with waitress."""
     from .probe import http_status
     from .systemd import notify, start_watchdog
-    from .web import create_app
+    from .web import create_app, start_counts_flusher
     from .web.server import create_server
 
     config = get_config(config_file, host=host, port=port)
@@ -100,8 +100,12 @@ def serve(host, port, config_file):
     )
     # Healthy = the site answers its own request within 5 s (all threads stuck: restart).
     start_watchdog(lambda: http_status(port, config.portal) == 200)
+    counts = start_counts_flusher(app, config)
     notify("READY=1")
-    server.run()
+    try:
+        server.run()
+    finally:
+        counts.stop()  # the current hour's counts too: a clean stop loses nothing
 
 
 # ---------------------------------------------------------------- catalog

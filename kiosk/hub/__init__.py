@@ -2,6 +2,8 @@
 
 repo.py      the catalog's TUF repository: init, publish, refresh, status
 keys.py      key files of the hub: generate, store (optionally passphrase-protected), load
+statuses.py  complaint statuses down to the kiosks: a signed target under a delegated role
+             (an online key), published from the console's "Terbitkan ke kios"
 cli.py       ``kiosk hub ...``
 editor/      the console's catalog editor (/katalog/): edit, check, preview, confirm, publish
 

@@ -29,12 +29,15 @@ def create_hub_app(
     db_url: str | None = None,
     test_config: dict[str, Any] | None = None,
     secure_cookies: bool = False,
+    catalog_dir: str | os.PathLike[str] | None = None,
 ) -> Flask:
-    """The hub app for ``hub_dir``; ``db_url`` defaults to ``<hub>/hub.sqlite3``."""
+    """The hub app for ``hub_dir``; ``db_url`` defaults to ``<hub>/hub.sqlite3``, the
+    editor's ``catalog_dir`` (the YAML sources) to ``<hub>/catalog``."""
     hub = Path(hub_dir)
     app = Flask("kiosk.hub")
     app.config.update(
         CONSOLE_SECURE_COOKIES=secure_cookies,  # the console's cookie only over HTTPS
+        CATALOG_DIR=str(catalog_dir or hub / "catalog"),  # the editor's YAML sources
         HUB_DIR=str(hub),
         DB_URL=db_url or db.default_url(hub),
         MAX_CONTENT_LENGTH=MAX_BODY,
@@ -60,6 +63,15 @@ def create_hub_app(
         secure_cookies=bool(app.config.get("CONSOLE_SECURE_COOKIES")),
         now=app.config.get("CONSOLE_NOW") or utcnow,
         hasher=app.config.get("CONSOLE_PASSWORD_HASHER"),  # tests: a cheap one
+    )
+
+    from .editor import init_editor
+
+    init_editor(
+        app,
+        hub_dir=hub,
+        catalog_dir=Path(app.config["CATALOG_DIR"]),
+        preview_village=app.config.get("PREVIEW_VILLAGE", ""),
     )
     return app
 

@@ -130,11 +130,16 @@ def hub_encrypt_key(hub_dir: str) -> None:
 @click.option("--force", is_flag=True, help="Re-sign snapshot and timestamp even if not due.")
 def hub_refresh(hub_dir: str, force: bool) -> None:
     """Re-sign snapshot/timestamp before they expire (run daily); warn about expiry."""
+    from .statuses import refresh_statuses
+
     try:
         done, warnings = _hub(hub_dir).refresh(force)
+        statuses = refresh_statuses(_hub(hub_dir), force)
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("\n".join(done) if done else "nothing due: snapshot and timestamp are fresh")
+    if statuses:
+        click.echo(statuses)
     for warning in warnings:
         click.echo(f"!!! {warning}", err=True)
     if warnings:
@@ -185,8 +190,22 @@ db_option = click.option(
     is_flag=True,
     help="Behind HTTPS (a reverse proxy): the console's session cookie is sent only over HTTPS.",
 )
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="The catalog source folder the console's editor changes. [default: HUB_DIR/catalog]",
+)
 def hub_serve(
-    *, hub_dir: str, db_url: str | None, host: str, port: int, threads: int, secure_cookies: bool
+    *,
+    hub_dir: str,
+    db_url: str | None,
+    host: str,
+    port: int,
+    threads: int,
+    secure_cookies: bool,
+    catalog_dir: str | None,
 ) -> None:
     """Serve the kiosks' report endpoint (and the console) with waitress."""
     from waitress import serve
@@ -194,7 +213,9 @@ def hub_serve(
     from .app import MAX_BODY, create_hub_app
 
     try:
-        app = create_hub_app(hub_dir, db_url=db_url, secure_cookies=secure_cookies)
+        app = create_hub_app(
+            hub_dir, db_url=db_url, secure_cookies=secure_cookies, catalog_dir=catalog_dir
+        )
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
     from .console.maintenance import Maintenance

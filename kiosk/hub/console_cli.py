@@ -199,7 +199,14 @@ def purge_contacts(hub_dir: str, db_url: str | None) -> None:
 @hub_option
 @click.option("--port", default=8090, show_default=True)
 @click.option("--no-serve", is_flag=True, help="Only fill the hub; do not start the server.")
-def demo(hub_dir: str, port: int, no_serve: bool) -> None:
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="Catalog sources to copy into the demo hub for the editor (e.g. catalog/).",
+)
+def demo(hub_dir: str, port: int, no_serve: bool, catalog_dir: str | None) -> None:
     """A hub filled with simulated kiosks' data and a demo login, then serve it."""
     from .demo import fill_demo
 
@@ -207,6 +214,10 @@ def demo(hub_dir: str, port: int, no_serve: bool) -> None:
     login = fill_demo(engine, today=date.today() - timedelta(days=0))
     engine.dispose()
     click.echo(f"Demo console: http://127.0.0.1:{port}/  user {login[0]}  password {login[1]}")
+    if catalog_dir:
+        from .editor.demo import prepare_demo_catalog
+
+        click.echo("\n".join(prepare_demo_catalog(Path(hub_dir), Path(catalog_dir))))
     if not no_serve:
         from waitress import serve
 

@@ -14,11 +14,13 @@ import threading
 from ..buttons import LONG_PRESS_SECONDS, ButtonPanel, StatusLed, parse_buttons
 from ..catalog.active import CurrentCatalog
 from ..config import Config
+from ..outbox import Outbox
 from ..slips.layout import index_slip
 from ..slips.render import slip_bytes
 from ..systemd import notify, start_watchdog
+from ..voice.counts import DemandCounter, Flusher
 from .backends import Backend, make_backend
-from .spool import Spool
+from .spool import Job, Spool
 from .worker import PrintWorker
 
 log = logging.getLogger(__name__)
@@ -38,8 +40,15 @@ class PrinterDaemon:
         self.catalog = CurrentCatalog(config)
         self.led: StatusLed | None = None
         self.panel: ButtonPanel | None = None
+        self.counter = DemandCounter()  # slips printed, flushed to the outbox hourly
+        self._flusher: Flusher | None = None
         self.worker = PrintWorker(
-            config, self.backend, self.catalog.get, self.spool, on_state=self._on_state
+            config,
+            self.backend,
+            self.catalog.get,
+            self.spool,
+            on_state=self._on_state,
+            on_printed=self._count_slip,
         )
         self._check_buttons()
         if config.buttons or config.led_pin:
@@ -83,6 +92,11 @@ class PrinterDaemon:
         if self.led is not None:
             self.led.show(state)
 
+    def _count_slip(self, job: Job) -> None:
+        if job.kind == "service":
+            metric = "slip_site" if job.source == "web" else "slip_button"
+            self.counter.add(job.service, metric)
+
     def start(self) -> None:
         # Warm up python-escpos and Pillow (capabilities, imports) so the first press is fast.
         slip_bytes(
@@ -91,12 +105,15 @@ class PrinterDaemon:
             self.backend.native_qr,
         )
         self.worker.start()
+        self._flusher = Flusher(self.counter, Outbox.for_config(self.config)).start()
         log.info("printer daemon ready: %s, spool %s", self.backend.describe(), self.spool.folder)
 
     def stop(self) -> None:
         if self.panel is not None:
             self.panel.close()
         self.worker.stop()
+        if self._flusher is not None:
+            self._flusher.stop()  # the current hour's slips too
         if self.led is not None:
             self.led.close()
 

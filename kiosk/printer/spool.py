@@ -8,6 +8,7 @@ moved to ``spool/rejected/`` with a ``.reason`` file next to it, never retried.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -22,7 +23,7 @@ from ..fsutil import atomic_write_bytes, atomic_write_json, fsync_dir
 
 log = logging.getLogger(__name__)
 
-KINDS = ("service", "index")
+KINDS = ("service", "index", "ticket")  # ticket: a complaint's code (kiosk/voice)
 SPOOL_LIMIT = 20  # jobs waiting at most: a day of presses must not empty the roll later
 _SAFE = re.compile(r"[^a-z0-9]+")
 
@@ -36,9 +37,10 @@ class Job:
     source: str = ""  # "web", "button:17", "cli": for logs
     created: float = 0.0  # unix time
     path: Path | None = None  # the spool file, once it has one
+    ticket: str = ""  # kind "ticket": the complaint's code, nothing else about it
 
     def describe(self) -> str:
-        what = self.service if self.kind == "service" else "index"
+        what = {"service": self.service, "ticket": "ticket"}.get(self.kind, "index")
         return f"{what} (from {self.source or '?'})"
 
 
@@ -56,6 +58,9 @@ def parse_job(data: bytes) -> Job:
     service = raw.get("service", "")
     if kind == "service" and (not isinstance(service, str) or not service):
         raise SpoolJobInvalid("a service job needs a service id")
+    ticket = raw.get("ticket", "")
+    if kind == "ticket" and (not isinstance(ticket, str) or not ticket):
+        raise SpoolJobInvalid("a ticket job needs a ticket code")
     source, created = raw.get("source", ""), raw.get("created", 0.0)
     if not isinstance(source, str) or not isinstance(created, (int, float)):
         raise SpoolJobInvalid("source must be text and created a number")
@@ -64,6 +69,7 @@ def parse_job(data: bytes) -> Job:
         service=service if kind == "service" else "",
         source=source,
         created=float(created),
+        ticket=ticket if kind == "ticket" else "",
     )
 
 
@@ -83,8 +89,10 @@ class Spool:
         name = f"{time.time_ns():020d}-{source}-{secrets.token_hex(3)}.json"
         path = self.folder / name
         data = {"kind": job.kind, "service": job.service, "source": job.source, "created": created}
+        if job.ticket:
+            data["ticket"] = job.ticket
         atomic_write_json(path, data)
-        return Job(job.kind, job.service, job.source, created, path)
+        return dataclasses.replace(job, created=created, path=path)
 
     def pending(self) -> list[Path]:
         """Job files, oldest first (temp files of writes in progress are skipped)."""
@@ -105,8 +113,7 @@ class Spool:
 
     def load(self, path: Path) -> Job:
         """Read a job file; SpoolJobInvalid if it is damaged (FileNotFoundError if gone)."""
-        job = parse_job(path.read_bytes())
-        return Job(job.kind, job.service, job.source, job.created, path)
+        return dataclasses.replace(parse_job(path.read_bytes()), path=path)
 
     def done(self, job: Job) -> None:
         """The job printed: forget it."""

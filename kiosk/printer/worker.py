@@ -19,7 +19,7 @@ from collections.abc import Callable
 from ..catalog.model import Catalog
 from ..config import Config
 from ..errors import PrinterUnavailable, SpoolJobInvalid
-from ..slips.layout import Slip, index_slip, preview, service_slip
+from ..slips.layout import Slip, index_slip, preview, service_slip, ticket_slip
 from ..slips.render import slip_bytes
 from ..status import write_status
 from .backends import PAPER_OUT, Backend
@@ -43,6 +43,7 @@ class PrintWorker:
         spool: Spool,
         *,
         on_state: Callable[[str], None] | None = None,
+        on_printed: Callable[[Job], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         queue_size: int = QUEUE_SIZE,
     ):
@@ -51,6 +52,7 @@ class PrintWorker:
         self.catalog = catalog
         self.spool = spool
         self.on_state = on_state or (lambda state: None)
+        self.on_printed = on_printed or (lambda job: None)
         self.clock = clock
         self.queue: queue.Queue[Job] = queue.Queue(maxsize=queue_size)
         self.state = READY
@@ -157,6 +159,8 @@ class PrintWorker:
         catalog = self.catalog()
         if job.kind == "index":
             return index_slip(catalog, self.config)
+        if job.kind == "ticket":
+            return ticket_slip(catalog, job.ticket, self.config)
         service = catalog.service(job.service)
         if service is None:
             raise SpoolJobInvalid(
@@ -184,6 +188,7 @@ class PrintWorker:
             return False
         self.spool.done(job)
         self.printed += 1
+        self.on_printed(job)
         self._backoff, self._retry_at, self.last_error = 0.0, float("-inf"), ""
         log.info("printed %s", job.describe())
         self._set_state(READY)

@@ -252,6 +252,7 @@ def service_slip(
     _where(b, catalog, service)
     if not service.review.confirmed:
         b.para(T.NOT_CONFIRMED, small=True)
+    b.para(T.SURVEY.format(url=f"{config.portal_url}survei"), small=True)
     b.gap()
     _links(
         b,
@@ -321,6 +322,20 @@ def index_slip(catalog: Catalog, config: Config, paper_width: int | None = None)
     ssid = config.ssid_for(catalog.kiosk_village(config.village).name)
     _links(b, T.INDEX_SCAN.format(ssid=ssid), config.portal_url, public)
     return b.slip("index")
+
+
+def ticket_slip(
+    catalog: Catalog, ticket: str, config: Config, paper_width: int | None = None
+) -> Slip:
+    """A complaint's ticket code, bold, and where to look up the answer (nothing else)."""
+    b = _Builder(paper_width or config.paper_width)
+    _header(b, catalog, config)
+    b.para(T.TICKET_TITLE, bold=True)
+    b.para(ticket, bold=True, center=True)
+    b.gap()
+    ssid = config.ssid_for(catalog.kiosk_village(config.village).name)
+    _links(b, T.TICKET_HINT.format(ssid=ssid), f"{config.portal_url}pengaduan/{ticket}", None)
+    return b.slip("ticket")
 
 
 def preview(slip: Slip) -> str:

@@ -25,3 +25,7 @@ INDEX_TITLE = "Daftar layanan"
 INDEX_HINT = "Sebut nomornya ke petugas desa."
 INDEX_MORE = "+ {count} layanan lain: lihat di HP"
 INDEX_SCAN = "Daftar lengkap di HP (Wi-Fi {ssid}):"
+
+SURVEY = "Sudah dilayani? Isi survei kepuasan di HP: {url}"
+TICKET_TITLE = "Kode pengaduan"
+TICKET_HINT = "Simpan kertas ini. Jawaban kecamatan bisa dicek di HP (Wi-Fi {ssid}):"

@@ -103,10 +103,18 @@ class HubClient:
     def download(self, path: Path) -> bytes:
         """Download the offered release to ``path`` (staging); return its verified bytes."""
         assert self._info is not None, "call offer() first"
-        self.updater.download_target(self._info, filepath=str(path))
+        return self.download_target(self._info, path)
+
+    def target_info(self, name: str) -> TargetFile | None:
+        """A signed target's info (delegations followed), after :meth:`offer` refreshed."""
+        return self.updater.get_targetinfo(name)
+
+    def download_target(self, info: TargetFile, path: Path) -> bytes:
+        """Download a target to ``path`` (staging); return its verified bytes."""
+        self.updater.download_target(info, filepath=str(path))
         data = path.read_bytes()
         # ngclient verified the stream; check what actually landed on disk too.
-        self._info.verify_length_and_hashes(data)
+        info.verify_length_and_hashes(data)
         return data
 
     def _cached(self, role: str) -> Metadata[Any]:

@@ -22,6 +22,7 @@ from ..config import Config
 from ..errors import SyncBusy, SyncError
 from ..fsutil import atomic_write_bytes
 from ..status import read_status, write_status
+from ..voice.statuses import update_statuses
 from .activate import Activator
 from .client import HubClient, default_fetcher, explain, hub_base
 from .clock import TimeFloor
@@ -91,6 +92,7 @@ class _Cycle:
     activator: Activator
     started: datetime
     clock_note: str = ""
+    statuses_note: str = ""
 
     def run(
         self, fetcher: FetcherInterface | None, checkpoint: Callable[[str], None]
@@ -117,7 +119,7 @@ class _Cycle:
             f"Catalog updated to version {version} from {self.source}."
             if changed
             else f"Catalog is up to date (version {version}); checked {self.source}."
-        )
+        ) + f" {self.statuses_note[:1].upper()}{self.statuses_note[1:]}."
         self._report(summary, ok=True, version=version, reason="")
         return SyncResult(True, changed, version, summary, "", fetcher)
 
@@ -153,14 +155,16 @@ class _Cycle:
             raise SyncError("the hub has no catalog published yet ('kiosk hub publish')")
         # Verified and unexpired at the floor: safe to move the floor forward.
         floor.raise_to(self.started, offer.issued)
-        if self.activator.is_current(offer.sha256):
-            return False
-        self.activator.check_offer(offer.version, offer.sha256)
-        staging.mkdir(parents=True, exist_ok=True)
-        data = client.download(staging / f"{offer.sha256}.part")
-        checkpoint("sync:staged")
-        self.activator.install(data, offer.version, offer.sha256)
-        return True
+        changed = not self.activator.is_current(offer.sha256)
+        if changed:
+            self.activator.check_offer(offer.version, offer.sha256)
+            staging.mkdir(parents=True, exist_ok=True)
+            data = client.download(staging / f"{offer.sha256}.part")
+            checkpoint("sync:staged")
+            self.activator.install(data, offer.version, offer.sha256)
+        # Complaint statuses ride the same verified metadata; they never fail the catalog.
+        self.statuses_note = update_statuses(client, self.config, staging)
+        return changed
 
     def _failed(self, reason: str, fetcher: FetcherInterface | None) -> SyncResult:
         version = self.activator.current()[0]

@@ -9,11 +9,16 @@ from __future__ import annotations
 from flask import Flask
 
 from ..config import Config, load_config
+from ..voice.counts import DemandCounter
 from .front import FrontDoor
 from .portal import Portal
 from .printing import printing
 from .source import SiteSource
 from .views import residents
+from .voice import voice
+
+# No form needs more; a bigger body is refused (413) before anything reads it.
+MAX_FORM_BYTES = 16 * 1024
 
 
 def create_app(config: Config | None = None, test_config: dict | None = None) -> Flask:
@@ -39,7 +44,27 @@ def create_app(config: Config | None = None, test_config: dict | None = None) ->
     )
     app.extensions["kiosk.portal"] = portal
 
+    counter = DemandCounter()
+    app.extensions["kiosk.counter"] = counter  # flushed by `kiosk serve` (Flusher)
     app.register_blueprint(residents)
     app.register_blueprint(printing)
-    app.wsgi_app = FrontDoor(app.wsgi_app, source, portal)  # type: ignore[method-assign]
+    app.register_blueprint(voice)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_FORM_BYTES
+    app.wsgi_app = FrontDoor(app.wsgi_app, source, portal, counter)  # type: ignore[method-assign]
     return app
+
+
+def start_counts_flusher(app: Flask, config: Config):
+    """Flush the site's demand counts to the outbox every minute (finished hours only),
+    and on stop; SIGTERM (systemd) stops the server the same way Ctrl-C does."""
+    import signal
+
+    from ..outbox import Outbox
+    from ..voice.counts import Flusher
+
+    signal.signal(signal.SIGTERM, _terminate)
+    return Flusher(app.extensions["kiosk.counter"], Outbox.for_config(config)).start()
+
+
+def _terminate(signum, frame):
+    raise SystemExit(0)

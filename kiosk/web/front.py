@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
+from ..voice.counts import DemandCounter
 from .pages import Page
 from .portal import Portal
 from .responses import page_response
@@ -25,10 +26,13 @@ def _unless_head(environ, body: bytes) -> bytes:
 
 
 class FrontDoor:
-    def __init__(self, app, source: SiteSource, portal: Portal):
+    def __init__(
+        self, app, source: SiteSource, portal: Portal, counter: DemandCounter | None = None
+    ):
         self.app = app
         self.source = source
         self.portal = portal
+        self.counter = counter  # demand counts, in memory (kiosk/voice/counts.py)
 
     def __call__(self, environ, start_response):
         response = self.respond(environ)
@@ -55,6 +59,8 @@ class FrontDoor:
                     [("Content-Type", content_type), ("Content-Length", str(len(body)))] + NO_STORE,
                     _unless_head(environ, body),
                 )
+            if self.counter is not None:
+                self.counter.portal_opened(client)
             body = b"Redirecting to the kiosk"
             headers = [
                 ("Location", self.portal.portal_url),
@@ -72,8 +78,22 @@ class FrontDoor:
             else:
                 page = site.pages.get(path)
             if page is not None:
+                if self.counter is not None and environ.get("REQUEST_METHOD") == "GET":
+                    self._count(site, path, environ, client)
                 return page_response(environ, page)
         return None
+
+    def _count(self, site, path: str, environ, client: str) -> None:
+        """Demand counts for one page served: views, portal opens, empty searches."""
+        assert self.counter is not None
+        if path.startswith("/layanan/"):
+            self.counter.add(path[len("/layanan/") :], "view")
+        elif path == "/":
+            self.counter.portal_opened(client)
+        elif path == "/cari":
+            query = search_query(environ.get("QUERY_STRING", ""))
+            if query.strip() and site.found_nothing(query):
+                self.counter.search_found_nothing(query)
 
     def answers_from_memory(self, method: str, path: str, query: str, host: str | None) -> bool:
         """Would this request be answered from memory, with no I/O and no rendering?

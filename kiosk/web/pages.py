@@ -21,6 +21,8 @@ from ..catalog.search import SearchIndex, normalize
 from ..catalog.unfilled import resident_view
 from ..config import Config
 from ..indonesian import format_date, format_fee, requirement_detail
+from .csrf import FormTokens
+from .voice_pages import voice_pages
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = Path(__file__).parent / "static" / "style.css"
@@ -86,11 +88,13 @@ class Site:
             "portal_url": config.portal_url,
             "ssid": config.ssid_for(village.name),
             "query": "",
+            "forms": FormTokens.for_config(config),
         }
         self.pages: dict[str, Page] = render_pages(self)  # keyed by URL path only
         self.not_found = self.render("not_found.html", status=404)
         self.server_error = self.render("error.html", status=500)
         self._searches: OrderedDict[str, Page] = OrderedDict()
+        self._no_hits: set[str] = set()  # cached queries that found nothing (demand counts)
         self._lock = threading.Lock()
 
     def render(self, template: str, status: int = 200, **context) -> Page:
@@ -100,6 +104,10 @@ class Site:
     def has_search_page(self, query: str) -> bool:
         """Is the page for ``query`` already rendered (so answering costs nothing)?"""
         return normalize(query)[:100] in self._searches
+
+    def found_nothing(self, query: str) -> bool:
+        """Did the (already rendered) search for ``query`` find no service?"""
+        return normalize(query)[:100] in self._no_hits
 
     def search_page(self, query: str) -> Page:
         """The results page for ``query`` (cached per normalized query)."""
@@ -113,8 +121,10 @@ class Site:
         page = self.render("search.html", query=query.strip()[:100], results=results)
         with self._lock:
             self._searches[key] = page
+            if key and not results:
+                self._no_hits.add(key)
             while len(self._searches) > self.SEARCH_CACHE_SIZE:
-                self._searches.popitem(last=False)
+                self._no_hits.discard(self._searches.popitem(last=False)[0])
         return page
 
 
@@ -139,6 +149,7 @@ def render_pages(site: Site) -> dict[str, Page]:
             ],
         ),
         "/selesai": site.render("done.html"),
+        **voice_pages(site),
     }
     for service in catalog.services:
         pages[f"/layanan/{service.id}"] = site.render(

@@ -45,7 +45,10 @@ def _tags(header: str) -> set[str]:
 
 _STATUS = {
     200: "200 OK",
+    400: "400 Bad Request",
+    403: "403 Forbidden",
     404: "404 Not Found",
+    413: "413 Content Too Large",
     500: "500 Internal Server Error",
     429: "429 Too Many Requests",
     503: "503 Service Unavailable",

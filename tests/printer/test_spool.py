@@ -25,6 +25,13 @@ def test_add_writes_one_complete_file_and_no_temp_files(tmp_path):
     assert spool.load(job.path) == job
 
 
+def test_a_ticket_job_keeps_its_code(tmp_path):
+    spool = Spool(tmp_path / "spool")
+    job = spool.add(Job(kind="ticket", ticket="ABCD-EFGH", source="web", created=2.0))
+    assert json.loads(job.path.read_text())["ticket"] == "ABCD-EFGH"
+    assert spool.load(job.path) == job
+
+
 def test_pending_is_oldest_first_and_skips_half_written_files(tmp_path):
     spool = Spool(tmp_path)
     first = spool.add(Job(kind="index", source="button:17"))
@@ -41,7 +48,8 @@ def test_pending_is_oldest_first_and_skips_half_written_files(tmp_path):
         (b'{"kind": "service", "serv', "not valid JSON"),
         (b"\xff\xfe", "not valid JSON"),
         (b"[1, 2]", "not a JSON object"),
-        (b'{"kind": "poster"}', "kind must be one of service, index, not 'poster'"),
+        (b'{"kind": "poster"}', "kind must be one of service, index, ticket, not 'poster'"),
+        (b'{"kind": "ticket"}', "a ticket job needs a ticket code"),
         (b'{"kind": "service"}', "a service job needs a service id"),
         (b'{"kind": "index", "created": "yesterday"}', "source must be text and created a number"),
     ],

@@ -97,7 +97,7 @@ def catalog_changes(old: Catalog | None, new: Catalog) -> list[Change]:
     after = describe(new)
     changes = []
     for key in list(after) + [k for k in before if k not in after]:
-        title, new_lines = after.get(key, before[key])
+        title, new_lines = after[key] if key in after else before[key]
         if key not in before:
             changes.append(Change(*key, title, "baru", tuple(f"+ {x}" for x in new_lines)))
         elif key not in after:

@@ -62,6 +62,9 @@ class History:
         versions = self.versions()
         return self.get(versions[-1]) if versions else None
 
-    def all(self) -> list[Release]:
-        """Newest first."""
-        return [r for v in reversed(self.versions()) if (r := self.get(v)) is not None]
+    def all(self, newest: int | None = None) -> list[Release]:
+        """Newest first; only the ``newest`` few when given."""
+        versions = self.versions()
+        if newest is not None:
+            versions = versions[-newest:]
+        return [r for v in reversed(versions) if (r := self.get(v)) is not None]

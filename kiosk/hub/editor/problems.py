@@ -10,16 +10,18 @@ from ...catalog.load import Problem
 from . import text as T
 
 _INDEX = re.compile(r"\[(\d+)\]")
-LIST_FIELDS = ("legal_basis", "keywords")  # a textarea: every item's problem goes on it
+# Lists edited in one textarea (one item per line): every item's problem goes on it.
+TEXTAREA_LISTS = ("legal_basis", "keywords", "hours", "contacts", "complaints")
 
 
 def form_key(field: str) -> str:
-    """``requirements[2].document`` → ``requirements-2-document`` (the input's name)."""
-    key = _INDEX.sub(r"-\1", field).replace(".", "-")
-    for name in LIST_FIELDS:
-        if key.startswith(name + "-"):
-            return name
-    return key
+    """``requirements[2].document`` → ``requirements-2-document`` (the input's name);
+    ``offices[1].hours[0].time`` → ``offices-1-hours`` (a textarea)."""
+    parts = _INDEX.sub(r"-\1", field).replace(".", "-").split("-")
+    for i, part in enumerate(parts):
+        if part in TEXTAREA_LISTS:
+            return "-".join(parts[: i + 1])
+    return "-".join(parts)
 
 
 def message(problem: Problem) -> str:
@@ -28,7 +30,10 @@ def message(problem: Problem) -> str:
     special = T.FIELD_PROBLEMS.get((leaf, problem.code))
     if special:
         return special
-    return T.PROBLEMS.get(problem.code, T.PROBLEM_FALLBACK).format(value=problem.value)
+    general = T.PROBLEMS.get(problem.code, T.PROBLEM_FALLBACK)
+    if "{value}" in general and not problem.value.strip():  # an empty box: "fill it in"
+        return T.FIELD_PROBLEMS.get((leaf, "missing"), T.PROBLEMS["missing"])
+    return general.format(value=problem.value)
 
 
 def label(field: str) -> str:

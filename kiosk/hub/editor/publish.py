@@ -20,7 +20,7 @@ from ...errors import CatalogInvalid, SyncError
 from ..keys import load_signer
 from ..repo import KEY_FILES, Hub
 from .history import History, Release
-from .source import CatalogSource
+from .source import CatalogSource, folder_lock
 
 
 def _utcnow() -> datetime:
@@ -68,9 +68,24 @@ def publish(
     draft = check_draft(source, sources)
     if draft.catalog is None:
         raise CatalogInvalid(draft.problems)
+    with folder_lock(hub.path):  # two publishers at once would take the same version
+        return _sign_and_record(
+            hub, draft.catalog, draft.sources, by=by, rollback_of=rollback_of, now=now
+        )
+
+
+def _sign_and_record(
+    hub: Hub,
+    catalog: Catalog,
+    sources: dict[str, str],
+    *,
+    by: str,
+    rollback_of: int | None,
+    now: Callable[[], datetime],
+) -> Release:
     version = hub.last_release_version() + 1
     when = now()
-    data = build_release(draft.catalog, version, when.date())
+    data = build_release(catalog, version, when.date())
     published = hub.sign_release(data, version, when.date())
     release = Release(
         version=version,
@@ -78,10 +93,10 @@ def publish(
         published_by=by,
         sha256=published.sha256,
         release=data.decode("utf-8"),
-        sources=draft.sources,
+        sources=sources,
         rollback_of=rollback_of,
     )
-    History(hub_dir).record(release)
+    History(hub.path).record(release)
     return release
 
 

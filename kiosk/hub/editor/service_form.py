@@ -239,3 +239,19 @@ def apply_form(doc: CommentedMap, form: ServiceForm) -> None:
         review_order = ("checked", "confirmed", "confirmed_by", "source", "notes")
         set_key(review, "source", form.fields.get("review-source", ""), review_order)
         _set_or_drop(review, "notes", form.fields.get("review-notes", ""), review_order, "")
+
+
+def copied_service(doc: CommentedMap, new_id: str, name: str, today: Any) -> CommentedMap:
+    """A new service started from a copy of another (``doc``, changed in place): its own id
+    and name, and a review that says nobody checked it yet."""
+    copied_from = doc.get("id", "")
+    doc["id"] = new_id
+    doc["name"] = name
+    review = doc.get("review")
+    if isinstance(review, CommentedMap):
+        review["checked"] = today
+        review["confirmed"] = False
+        review.pop("confirmed_by", None)
+        review["source"] = f"Disalin dari {copied_from}; belum dicek"
+        review.pop("notes", None)
+    return doc

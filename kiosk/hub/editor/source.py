@@ -10,8 +10,9 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import io
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,8 +22,6 @@ from ...fsutil import atomic_write_bytes
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
-
-LOCK_FILE = ".editor.lock"
 
 
 class EditConflict(KioskError):
@@ -67,6 +66,18 @@ def dump(data: Any) -> str:
     return out.getvalue()
 
 
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive flock on the folder itself: no lock file shows up in a git checkout,
+    and the kernel releases it if the process dies."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 class CatalogSource:
     """The catalog source folder the console edits."""
 
@@ -94,15 +105,9 @@ class CatalogSource:
         files = sorted(self.root.glob("*.yaml")) + sorted((self.root / "services").glob("*.yaml"))
         return {str(p.relative_to(self.root)): p.read_text(encoding="utf-8") for p in files}
 
-    @contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> AbstractContextManager[None]:
         """One writer at a time (two browsers saving at the same moment)."""
-        with open(self.root / LOCK_FILE, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        return folder_lock(self.root)
 
     def write(self, changes: dict[str, tuple[str | None, str]]) -> None:
         """Write ``{name: (new text or None to delete, digest when opened)}`` all or nothing.

@@ -104,4 +104,23 @@ WRONG_PASSPHRASE = "Kata sandi kunci salah. Tidak ada yang diterbitkan."
 NEEDS_PASSPHRASE = "Ketik kata sandi kunci penerbitan."
 CANNOT_PUBLISH = "Belum bisa terbit: katalog masih punya {count} kesalahan."
 ONLY_ADMIN = "Hanya admin yang boleh menerbitkan katalog."
+CREATED = "Layanan baru dibuat dari salinan. Ubah isinya, lalu pastikan dan terbitkan."
+BAD_NEW_ID = (
+    "Kode «{value}» tidak bisa dipakai: gunakan huruf kecil, angka dan tanda -, "
+    "dan jangan kode yang sudah ada."
+)
+KEY_NOT_PROTECTED = (
+    "Kunci penerbitan di komputer hub belum dilindungi kata sandi, jadi konsol tidak "
+    "menerbitkan. Minta teknisi menjalankan: kiosk hub encrypt-key --hub <folder hub>."
+)
 NOTHING_CHANGED = "Tidak ada perubahan sejak versi {version}; tidak ada yang diterbitkan."
+
+
+def when_wib(iso: str) -> str:
+    """An ISO 8601 UTC time as staff read it: ``2 Desember 2026 11.45 WIB``."""
+    from datetime import datetime, timedelta, timezone
+
+    from ...indonesian import format_date
+
+    moment = datetime.fromisoformat(iso).astimezone(timezone(timedelta(hours=7)))
+    return f"{format_date(moment.date())} {moment:%H.%M} WIB"

@@ -50,3 +50,18 @@ def test_encrypt_an_existing_key_then_publish_with_its_passphrase(tmp_path, cata
         env={"KIOSK_HUB_PASSPHRASE": "baru sekali"},
     )
     assert out.exit_code == 0 and "published catalog version 2" in out.output
+
+
+def test_the_demo_hub_gets_a_catalog_to_edit_and_a_first_release(tmp_path, catalog_copy):
+    from kiosk.hub.editor.demo import DEMO_PASSPHRASE, prepare_demo_catalog
+    from kiosk.hub.repo import Hub
+
+    hub = tmp_path / "demo"
+    lines = prepare_demo_catalog(hub, catalog_copy)
+    assert f"  publish passphrase: {DEMO_PASSPHRASE}" in lines
+    assert (hub / "catalog/services/kia.yaml").read_bytes() == (
+        catalog_copy / "services/kia.yaml"
+    ).read_bytes()
+    assert Hub(hub).last_release_version() == 1 and History(hub).get(1).published_by == "demo"
+    prepare_demo_catalog(hub, catalog_copy)  # a second start changes nothing
+    assert Hub(hub).last_release_version() == 1

@@ -17,6 +17,8 @@ from kiosk.hub.editor.problems import field_errors, form_key, label, message
         ("review.confirmed_by", "review-confirmed_by"),
         ("keywords[3]", "keywords"),
         ("legal_basis", "legal_basis"),
+        ("offices[1].hours[0].time", "offices-1-hours"),
+        ("complaints[0].value", "complaints"),
     ],
 )
 def test_form_key(field, key):
@@ -36,6 +38,11 @@ def test_form_key(field, key):
             "Isi biaya (0 berarti gratis), atau centang «belum pasti».",
         ),
         (Problem("s.yaml", "name", "x", code="missing"), "Wajib diisi."),
+        (
+            Problem("s.yaml", "fee", "x", code="bad_fee", value=""),
+            "Isi biaya (0 berarti gratis), atau centang «belum pasti».",
+        ),
+        (Problem("s.yaml", "steps[0].at", "x", code="bad_id", value=""), "Wajib diisi."),
         (
             Problem("s.yaml", "steps[1].at", "x", code="unknown_office", value="pos"),
             "Kantor «pos» belum ada di daftar kantor; pilih kantor yang ada.",
