@@ -1,11 +1,14 @@
 """The hall's big buttons and the status LED (gpiozero), pin factory injectable.
 
 A short press prints the button's service; holding it ``LONG_PRESS_SECONDS`` prints
-the index slip. Callbacks only enqueue. Each button has a cooldown
+the index slip; a technician who keeps holding any button until ``NEW_ROLL_SECONDS``
+marks a new paper roll (printer/roll.py; counted on release, so a stuck button never
+does). Callbacks only enqueue. Each button has a cooldown
 (``button_cooldown_seconds``) so a child hammering it gets one slip, and a stuck
 button prints once (a hold fires once; no release, no more presses).
 
-LED: steady = ready, slow blink = printing, fast blink = printer missing / no paper.
+LED: steady = ready, slow blink = printing, fast blink = printer missing / no paper,
+on with a short dark blink every 2 s = ready but the roll is nearly used up.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from collections.abc import Callable
 
 from .errors import ConfigError
 from .printer.spool import Job
-from .printer.worker import MISSING, NO_PAPER, PRINTING, READY, STOPPED
+from .printer.worker import MISSING, NO_PAPER, PAPER_LOW, PRINTING, READY, STOPPED
 
 log = logging.getLogger(__name__)
 
 LONG_PRESS_SECONDS = 2.0
+NEW_ROLL_SECONDS = 10.0
 BOUNCE_SECONDS = 0.05
 
 
@@ -52,6 +56,7 @@ class StatusLed:
         PRINTING: (0.5, 0.5),
         MISSING: (0.1, 0.1),
         NO_PAPER: (0.1, 0.1),
+        PAPER_LOW: (1.8, 0.2),  # on, with a short dark blink every 2 s: kertas hampir habis
     }
 
     def __init__(self, pin, pin_factory=None):
@@ -86,10 +91,15 @@ class ButtonPanel:
         pin_factory=None,
         hold_seconds: float = LONG_PRESS_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        on_new_roll: Callable[[], object] | None = None,
+        new_roll_seconds: float = NEW_ROLL_SECONDS,
     ):
         from gpiozero import Button
 
         self.submit = submit
+        self.on_new_roll = on_new_roll
+        self.new_roll_seconds = new_roll_seconds
+        self._pressed: dict = {}
         self.cooldown = cooldown
         self.clock = clock
         self._lock = threading.Lock()
@@ -105,6 +115,7 @@ class ButtonPanel:
                     hold_repeat=False,
                     pin_factory=pin_factory,
                 )
+                button.when_pressed = lambda pin=pin: self._pressed.__setitem__(pin, self.clock())
                 button.when_held = lambda pin=pin: self._on_held(pin)
                 button.when_released = lambda pin=pin, service=service: self._on_released(
                     pin, service
@@ -120,7 +131,14 @@ class ButtonPanel:
         self._fire(pin, Job(kind="index", source=f"button:{pin}"))
 
     def _on_released(self, pin, service: str) -> None:
-        if self._held.pop(pin, False):
+        pressed = self._pressed.pop(pin, None)
+        held = self._held.pop(pin, False)
+        if held and pressed is not None and self.clock() - pressed >= self.new_roll_seconds:
+            log.info("button %s held %.0f s: new paper roll", pin, self.clock() - pressed)
+            if self.on_new_roll is not None:
+                self.on_new_roll()
+            return
+        if held:
             return  # the end of a long press: the index was printed already
         self._fire(pin, Job(kind="service", service=service, source=f"button:{pin}"))
 

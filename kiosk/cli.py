@@ -43,6 +43,7 @@ class LazyGroup(click.Group):
 
 # Subsystem commands: name → "module:command". Add yours here.
 LAZY_COMMANDS = {
+    "config": "kiosk.config_cli:config",
     "poster": "kiosk.posters.cli:poster",
     "printer": "kiosk.printer.cli:printer",
     "slip": "kiosk.printer.cli:slip",
@@ -213,6 +214,9 @@ def status(config_file):
         )
     except KioskError as exc:
         click.echo(f"catalog: cannot be loaded: {exc}")
+    from .printer.roll import Roll
+
+    click.echo(Roll.for_config(config).state().describe())
     click.echo(format_status(all_statuses(config)))
 
 

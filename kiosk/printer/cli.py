@@ -78,13 +78,16 @@ def slip(*, service_id, index, width, output, preview, config_file):
             click.echo(f"QR: {payload}")
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @config_option
 @click.option(
     "--mock-pins", is_flag=True, help="Simulated GPIO pins (a laptop; no buttons to press)."
 )
-def printer(config_file, mock_pins):
+@click.pass_context
+def printer(ctx, config_file, mock_pins):
     """Run the printer daemon: buttons, status LED, spool jobs from the site."""
+    if ctx.invoked_subcommand is not None:
+        return
     from .daemon import PrinterDaemon
 
     config = get_config(config_file)
@@ -102,3 +105,13 @@ def printer(config_file, mock_pins):
         f"(config: {config.source})"
     )
     daemon.run_forever()
+
+
+@printer.command("new-roll")
+@config_option
+def new_roll(config_file):
+    """Mark a full paper roll as just loaded (the paper count starts again)."""
+    from .roll import Roll
+
+    state = Roll.for_config(get_config(config_file)).new_roll()
+    click.echo(f"New paper roll marked at {state.since}: {state.describe()}")

@@ -11,7 +11,13 @@ import logging
 import signal
 import threading
 
-from ..buttons import LONG_PRESS_SECONDS, ButtonPanel, StatusLed, parse_buttons
+from ..buttons import (
+    LONG_PRESS_SECONDS,
+    NEW_ROLL_SECONDS,
+    ButtonPanel,
+    StatusLed,
+    parse_buttons,
+)
 from ..catalog.active import CurrentCatalog
 from ..config import Config
 from ..outbox import Outbox
@@ -33,6 +39,7 @@ class PrinterDaemon:
         backend: Backend | None = None,
         pin_factory=None,
         hold_seconds: float = LONG_PRESS_SECONDS,
+        new_roll_seconds: float = NEW_ROLL_SECONDS,
     ):
         self.config = config
         self.backend = backend or make_backend(config)
@@ -52,7 +59,7 @@ class PrinterDaemon:
         )
         self._check_buttons()
         if config.buttons or config.led_pin:
-            self._setup_pins(pin_factory, hold_seconds)
+            self._setup_pins(pin_factory, hold_seconds, new_roll_seconds)
 
     def _check_buttons(self) -> None:
         catalog = self.catalog.get()
@@ -64,7 +71,7 @@ class PrinterDaemon:
                     service,
                 )
 
-    def _setup_pins(self, pin_factory, hold_seconds: float) -> None:
+    def _setup_pins(self, pin_factory, hold_seconds: float, new_roll_seconds: float) -> None:
         from gpiozero.exc import GPIOZeroError
 
         try:
@@ -76,6 +83,8 @@ class PrinterDaemon:
                 self.config.button_cooldown_seconds,
                 pin_factory=pin_factory,
                 hold_seconds=hold_seconds,
+                on_new_roll=self.worker.roll.new_roll,
+                new_roll_seconds=new_roll_seconds,
             )
         except GPIOZeroError as exc:
             if self.led is not None:

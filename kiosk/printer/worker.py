@@ -20,14 +20,17 @@ from ..catalog.model import Catalog
 from ..config import Config
 from ..errors import PrinterUnavailable, SpoolJobInvalid
 from ..slips.layout import Slip, index_slip, preview, service_slip, ticket_slip
-from ..slips.render import slip_bytes
+from ..slips.render import DEFAULT_PROFILES, slip_bytes
 from ..status import write_status
 from .backends import PAPER_OUT, Backend
+from .paper import paper_mm
+from .roll import Roll
 from .spool import SPOOL_LIMIT, Job, Spool
 
 log = logging.getLogger(__name__)
 
 READY, PRINTING, MISSING, NO_PAPER, STOPPED = "ready", "printing", "missing", "no-paper", "stopped"
+PAPER_LOW = "paper-low"  # shown (LED) instead of READY while the roll count is low
 QUEUE_SIZE = 3
 POLL_SECONDS = 0.05  # how often an idle worker looks at the spool folder
 BACKOFF_FIRST, BACKOFF_MAX = 1.0, 30.0
@@ -64,6 +67,8 @@ class PrintWorker:
         self._status_key: tuple | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.roll = Roll.for_config(config)
+        self._paper_low = self.roll.current().low
 
     # -------------------------------------------------------------- callers
 
@@ -93,7 +98,7 @@ class PrintWorker:
 
     def run(self) -> None:
         self._report(force=True)
-        self.on_state(self.state)
+        self.on_state(self.shown_state(self.state))
         while not self._stop.is_set():
             try:
                 self.step()
@@ -188,11 +193,24 @@ class PrintWorker:
             return False
         self.spool.done(job)
         self.printed += 1
+        self._count_paper(data)
         self.on_printed(job)
         self._backoff, self._retry_at, self.last_error = 0.0, float("-inf"), ""
         log.info("printed %s", job.describe())
         self._set_state(READY)
         return True
+
+    def _count_paper(self, data: bytes) -> None:
+        """Add the slip's length on paper to the roll count (roll.py)."""
+        profile = self.backend.profile or DEFAULT_PROFILES[self.config.paper_width]
+        try:
+            self.roll.add(paper_mm(data, profile))
+        except (OSError, ValueError) as exc:
+            log.error("cannot count the paper of this slip: %s", exc)
+
+    def shown_state(self, state: str) -> str:
+        """What the LED shows: READY becomes PAPER_LOW while the roll count is low."""
+        return PAPER_LOW if state == READY and self._paper_low else state
 
     def _failed(self, job: Job, exc: PrinterUnavailable) -> None:
         self.backend.close()
@@ -211,7 +229,7 @@ class PrintWorker:
         changed = state != self.state
         self.state = state
         if changed:
-            self.on_state(state)
+            self.on_state(self.shown_state(state))
         if state != PRINTING:  # a slip takes seconds: not worth a status write before it
             self._report(force=force or changed)
 
@@ -243,7 +261,11 @@ class PrintWorker:
     def _report(self, force: bool = False) -> None:
         now = self.clock()
         waiting = self.waiting()
-        key = (self.state, waiting, self.last_error)
+        paper = self.roll.current()
+        if paper.low != self._paper_low:
+            self._paper_low = paper.low
+            self.on_state(self.shown_state(self.state))
+        key = (self.state, waiting, self.last_error, paper)
         if not force and key == self._status_key and now - self._status_at < HEARTBEAT_SECONDS:
             return
         self._status_key, self._status_at = key, now
@@ -251,13 +273,14 @@ class PrintWorker:
             write_status(
                 self.config,
                 "printer",
-                self.summary(waiting),
+                " ".join(filter(None, (self.summary(waiting), paper.summary()))),
                 self.state in (READY, PRINTING),
                 state=self.state,
                 queued=waiting,
                 last_error=self.last_error or "none",
                 printer=self.backend.describe(),
                 printed_since_start=self.printed,
+                **paper.fields(),
             )
         except OSError as exc:
             log.error("cannot write printer status: %s", exc)

@@ -116,3 +116,13 @@ def test_table_and_median():
         "| 1 | 22 |",
     ]
     assert median([3, 1, 2]) == 2 and median([4, 1, 2, 3]) == 2.5
+
+
+def test_paper_bench_lists_every_service_and_the_roll(capsys, bundled_catalog):
+    from bench.paper import main
+
+    main(["--roll-m", "30"])
+    out = capsys.readouterr().out
+    for service in bundled_catalog.services:
+        assert f"| {service.id} " in out
+    assert "(index slip)" in out and "median slips per 30 m roll" in out

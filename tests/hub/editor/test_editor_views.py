@@ -243,6 +243,8 @@ def test_without_javascript_move_and_add_show_the_form_again_and_save_nothing(ap
 
 def test_the_list_names_services_and_unfilled_fields(app):
     page = client_as(app, "camat").get("/katalog/").get_data(as_text=True)
+    assert "<title>Katalog · Konsol Pelita Kecamatan</title>" in page
+    assert page.count("Tambah layanan") == 1
     assert "Kartu Identitas Anak (KIA)" in page and "Belum dipastikan" in page
     assert "isian masih contoh" in page and "offices[kecamatan].address" in page
 
