@@ -7,6 +7,7 @@ counts can point at their record, big executemany batches.
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 from typing import Any
@@ -109,10 +110,26 @@ def kiosk_year(
     return out
 
 
+def copy_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY (psycopg): several times faster than INSERTs for bulk data."""
+    columns = list(rows[0])
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    with raw.cursor() as cursor:
+        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([json.dumps(v) if isinstance(v, dict) else v for v in row.values()])
+
+
 def write(conn: sa.Connection, batch: dict[str, list[dict[str, Any]]]) -> None:
-    conn.execute(sa.insert(db.records), batch["records"])
-    conn.execute(sa.insert(db.counts), batch["counts"])
-    conn.execute(sa.insert(db.health), batch["health"])
+    if conn.dialect.name == "postgresql":
+        for table, key in ((db.records, "records"), (db.counts, "counts"), (db.health, "health")):
+            copy_rows(conn, table, batch[key])
+    else:
+        conn.execute(sa.insert(db.records), batch["records"])
+        conn.execute(sa.insert(db.counts), batch["counts"])
+        conn.execute(sa.insert(db.health), batch["health"])
     if batch["no_hit"]:
         conn.execute(sa.insert(db.no_hit_searches), batch["no_hit"])
 

@@ -78,7 +78,13 @@ def main() -> None:
             from waitress.server import create_server
 
             write_status(config, "printer", "ready", True, state="ready")
-            server = create_server(create_app(config), host="127.0.0.1", port=0, threads=4)
+            server = create_server(
+                create_app(config),
+                host="127.0.0.1",
+                port=0,
+                threads=4,
+                clear_untrusted_proxy_headers=True,
+            )
             port = server.effective_port
             threading.Thread(target=server.run, daemon=True).start()
             web = []

@@ -26,12 +26,12 @@ TRUST_ROOT_SRC=""
 COUNTRY="ID"
 CHANNEL="6"
 WIFI_IFACE="wlan0"
+WIRED_HOTSPOT=0
 PORTAL_ADDRESS="10.42.0.1"
 PRINTER_TYPE=""
 PRINTER_DEVICE=""
 PRINTER_USB=""
 PRINTER_HOST=""
-PRINTER_BAUDRATE="9600"
 PAPER_WIDTH="58"
 LED_PIN="0"
 BUTTONS=()
@@ -53,6 +53,7 @@ VENV=/opt/kiosk/venv
 STATE_DIR=/var/lib/kiosk
 UNIT_DIR=/etc/systemd/system
 AP_NAME=kiosk-ap
+WATCHDOG_MARK="# Pelita Kiosk: hardware watchdog (deploy/install.sh)"
 BACKUP_DIR=/var/backups/pelita-kiosk
 # A fixed UUID: there is one hotspot profile per kiosk, and re-runs must
 # rewrite the same profile, not add a second one.
@@ -61,12 +62,16 @@ UNITS=(kiosk-web.socket kiosk-web.service kiosk-printer.service kiosk-sync.servi
     kiosk-sync.timer kiosk-usb-sync@.service kiosk-guard.service)
 ENABLE_UNITS=(kiosk-guard.service kiosk-web.socket kiosk-web.service kiosk-printer.service
     kiosk-sync.timer)
-APT_PACKAGES=(network-manager dnsmasq-base nftables curl python3 python3-venv python3-pip
-    python3-flask python3-waitress python3-segno python3-gpiozero python3-yaml
+# Only what the venv (--system-site-packages) really uses from Debian: pip fetches the
+# rest as pure-Python wheels (tuf, securesystemslib>=1, urllib3>=2, python-escpos), so
+# Debian's older python3-securesystemslib/python3-urllib3 would only be shadowed.
+APT_PACKAGES=(network-manager dnsmasq-base nftables iw curl python3 python3-venv python3-pip
+    python3-flask python3-waitress python3-segno python3-yaml python3-tomli-w
     python3-cryptography python3-serial python3-usb python3-pil python3-qrcode
-    python3-six python3-appdirs python3-urllib3 python3-securesystemslib)
-# Raspberry Pi OS only (archive.raspberrypi.com); plain Debian lacks them.
-APT_PACKAGES_PI=(python3-lgpio)
+    python3-six python3-appdirs)
+# Raspberry Pi OS only (archive.raspberrypi.com): lgpio, and gpiozero 2.x (the lgpio
+# pin factory). Plain Debian lacks python3-lgpio and has gpiozero 1.6, which pip shadows.
+APT_PACKAGES_PI=(python3-lgpio python3-gpiozero)
 
 usage() {
     cat <<'EOF'
@@ -81,8 +86,10 @@ Pengaturan kios (tanpa pilihan ini, ditanya bila ada layar/keyboard):
   --country KODE          kode negara Wi-Fi (bawaan ID)
   --channel N             kanal 2,4 GHz: 1, 6 atau 11 (bawaan 6)
   --wifi-iface NAMA       antarmuka hotspot (bawaan wlan0)
+  --wired-hotspot         hotspot lewat kabel LAN: access point/router Wi-Fi luar dicolok
+                          ke --wifi-iface (mis. eth0), untuk aula dengan banyak HP
   --printer JENIS         file | usb | serial | network | folder | dummy (bawaan file)
-  --printer-device PATH   file: /dev/usb/lp0 (bawaan); serial: /dev/ttyUSB0
+  --printer-device PATH   file: bawaan /dev/usb/lp0; serial: bawaan /dev/serial0
   --printer-usb VID:PID   usb: mis. 0416:5011 (lihat lsusb)
   --printer-host HOST[:PORT]  network: alamat printer (port bawaan 9100)
   --paper-width 58|80     lebar kertas dalam mm (bawaan 58)
@@ -128,6 +135,7 @@ while [[ $# -gt 0 ]]; do
     --country) need_value "$@"; COUNTRY=$2; shift ;;
     --channel) need_value "$@"; CHANNEL=$2; shift ;;
     --wifi-iface) need_value "$@"; WIFI_IFACE=$2; shift ;;
+    --wired-hotspot) WIRED_HOTSPOT=1 ;;
     --printer) need_value "$@"; PRINTER_TYPE=$2; CONFIG_FLAGS=1; shift ;;
     --printer-device) need_value "$@"; PRINTER_DEVICE=$2; CONFIG_FLAGS=1; shift ;;
     --printer-usb) need_value "$@"; PRINTER_USB=$2; CONFIG_FLAGS=1; shift ;;
@@ -249,7 +257,8 @@ remove_path() {
     local path=$1
     [[ -e $ROOT$path || -L $ROOT$path ]] || return 0
     if [[ $LIVE -eq 1 || -n $ROOT ]]; then
-        rm -rf -- "${ROOT:?}$path" 2>/dev/null || rm -rf -- "$path"
+        # ROOT is empty on a live system and an absolute folder (never /) with --root.
+        rm -rf -- "$ROOT$path"
         info "hapus: $path"
     else
         plan "hapus $path"
@@ -264,12 +273,6 @@ ask() { # ask VAR "question" default
     local answer
     read -r -p "   $2 [$3]: " answer
     printf -v "$1" '%s' "${answer:-$3}"
-}
-
-toml_str() { # a TOML basic string
-    local s=${1//\\/\\\\}
-    s=${s//\"/\\\"}
-    printf '"%s"' "$s"
 }
 
 # ------------------------------------------------------------- preflight --
@@ -345,34 +348,70 @@ preflight() {
 }
 
 # --------------------------------------------------------------- settings --
+# The settings file belongs to the app: `kiosk config get/set/write` read, check and
+# write it through the one schema (kiosk/config.py); the installer keeps no copy of
+# it. The kiosk command is the venv's on this machine, else one on PATH or the
+# checkout's own .venv (scripts/setup) for --root runs in tests and image builds.
+kiosk_cli() {
+    if [[ -z $ROOT && -x $VENV/bin/kiosk ]]; then
+        "$VENV/bin/kiosk" "$@"
+    elif have kiosk; then
+        kiosk "$@"
+    elif [[ -x $SRC_DIR/.venv/bin/kiosk ]]; then
+        "$SRC_DIR/.venv/bin/kiosk" "$@"
+    else
+        return 127
+    fi
+}
+
+have_kiosk_cli() { kiosk_cli --version >/dev/null 2>&1; }
+
+config_get() { kiosk_cli config get --config "$ROOT$CONFIG_FILE" "$1"; }
+
 read_existing_config() {
     # Re-runs without settings flags keep the hall's file as it is.
-    local file=$ROOT$CONFIG_FILE
-    [[ -f $file ]] || return 1
-    have python3 || return 1
-    local key value
-    while IFS='=' read -r key value; do
-        case $key in
-        village) VILLAGE=$value ;;
-        ssid) SSID=$value ;;
-        wifi_password) WIFI_PASSWORD=$value ;;
-        hub_url) HUB_URL=$value ;;
-        printer_type) PRINTER_TYPE=$value ;;
-        printer_usb) PRINTER_USB=$value ;;
-        esac
-    done < <(python3 - "$file" <<'PY'
-import sys, tomllib
-with open(sys.argv[1], "rb") as f:
-    c = tomllib.load(f)
-p = c.get("printer", {})
-for k in ("village", "ssid", "wifi_password", "hub_url"):
-    print(f"{k}={c.get(k, '')}")
-print(f"printer_type={p.get('type', '')}")
-if p.get("type") == "usb":
-    print(f"printer_usb={p.get('vendor', 0):04x}:{p.get('product', 0):04x}")
-PY
-    )
+    [[ -f $ROOT$CONFIG_FILE ]] || return 1
+    if ! have_kiosk_cli || ! config_get village >/dev/null; then
+        die "$CONFIG_FILE tidak bisa dibaca (rusak, atau perintah kiosk belum ada); tulis ulang dengan --village dst."
+    fi
+    VILLAGE=$(config_get village)
+    SSID=$(config_get ssid)
+    SSID=${SSID//\{desa\}/$(default_village_name)}
+    WIFI_PASSWORD=$(config_get wifi_password)
+    HUB_URL=$(config_get hub_url)
+    PRINTER_TYPE=$(config_get printer.type)
+    if [[ $PRINTER_TYPE == usb ]]; then
+        PRINTER_USB=$(printf '%04x:%04x' "$(config_get printer.vendor)" "$(config_get printer.product)")
+    fi
     return 0
+}
+
+# config_assignments: the settings this install writes, NUL-separated NAME=VALUE.
+config_assignments() {
+    local a=(village="$VILLAGE" host=0.0.0.0 port=80 portal_address="$PORTAL_ADDRESS"
+        state_dir="$STATE_DIR" ssid="$SSID" wifi_password="$WIFI_PASSWORD" hub_url="$HUB_URL"
+        paper_width="$PAPER_WIDTH" led_pin="$LED_PIN" printer.type="$PRINTER_TYPE")
+    if [[ -n $TRUST_ROOT_SRC || -f $ROOT$TRUST_ROOT ]]; then a+=(trust_root="$TRUST_ROOT"); fi
+    if [[ -n $PRINTER_DEVICE ]]; then a+=(printer.device="$PRINTER_DEVICE"); fi
+    if [[ -n $PRINTER_HOST ]]; then a+=(printer.host="$PRINTER_HOST"); fi
+    if [[ $PRINTER_TYPE == usb ]]; then
+        a+=(printer.vendor="0x${PRINTER_USB%%:*}" printer.product="0x${PRINTER_USB##*:}")
+    fi
+    local b buttons=""
+    for b in "${BUTTONS[@]}"; do
+        buttons+="${buttons:+, }{\"pin\": ${b%%:*}, \"service\": \"${b#*:}\"}"
+    done
+    if [[ -n $buttons ]]; then a+=("buttons=[$buttons]"); fi
+    printf '%s\0' "${a[@]}"
+}
+
+# render_config: the settings file as `kiosk config write` makes it (exit 2 if rejected).
+render_config() {
+    local settings=() content
+    mapfile -d '' settings < <(config_assignments)
+    content=$(kiosk_cli config write --output - "${settings[@]}" 2>&1) ||
+        die "pengaturan ditolak: ${content##*Error: }"
+    printf '%s\n' "$content"
 }
 
 settle_settings() {
@@ -397,31 +436,16 @@ settle_settings() {
         VILLAGE=kemlagi
         warn "tanpa --village; rencana ini memakai contoh 'kemlagi'"
     fi
-    [[ $VILLAGE =~ ^[a-z0-9][a-z0-9-]*$ ]] ||
-        die "id desa '$VILLAGE' tidak sah: huruf kecil, angka dan '-' saja (mis. kemlagi)"
     [[ -n $SSID ]] || SSID="Info Desa $(default_village_name)"
-    [[ ${#SSID} -le 32 && $SSID =~ ^[A-Za-z0-9][A-Za-z0-9\ ._-]*$ ]] ||
-        die "nama Wi-Fi '$SSID' tidak sah: paling panjang 32, huruf/angka/spasi/.-_ saja"
-    if [[ -n $WIFI_PASSWORD ]]; then
-        [[ ${#WIFI_PASSWORD} -ge 8 && ${#WIFI_PASSWORD} -le 63 ]] ||
-            die "sandi Wi-Fi harus 8 sampai 63 huruf (atau kosong untuk Wi-Fi terbuka)"
-        [[ $WIFI_PASSWORD =~ ^[[:print:]]+$ ]] || die "sandi Wi-Fi hanya boleh huruf biasa"
-    fi
-    [[ -z $HUB_URL || $HUB_URL =~ ^(https?|file)://[^[:space:]\"]+$ ]] ||
-        die "alamat hub '$HUB_URL' tidak sah: mulai dengan http:// atau https://"
+    # Only the installer's own flags are checked here; the settings are checked by the
+    # schema when the file is rendered (now if the kiosk command is here already).
     [[ $CHANNEL =~ ^(1|6|11)$ ]] || die "kanal $CHANNEL: pakai 1, 6 atau 11"
     [[ $COUNTRY =~ ^[A-Z]{2}$ ]] || die "kode negara '$COUNTRY' tidak sah (mis. ID)"
-    [[ $PAPER_WIDTH =~ ^(58|80)$ ]] || die "lebar kertas $PAPER_WIDTH: pakai 58 atau 80"
-    [[ $LED_PIN =~ ^[0-9]+$ ]] || die "--led-pin harus angka"
     PRINTER_TYPE=${PRINTER_TYPE:-file}
     case $PRINTER_TYPE in
-    file) PRINTER_DEVICE=${PRINTER_DEVICE:-/dev/usb/lp0} ;;
-    serial) PRINTER_DEVICE=${PRINTER_DEVICE:-/dev/ttyUSB0} ;;
     usb) [[ $PRINTER_USB =~ ^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$ ]] ||
         die "--printer usb perlu --printer-usb VID:PID (mis. 0416:5011, lihat lsusb)" ;;
     network) [[ -n $PRINTER_HOST ]] || die "--printer network perlu --printer-host ALAMAT" ;;
-    folder | dummy) ;;
-    *) die "jenis printer '$PRINTER_TYPE': pakai file, usb, serial, network, folder atau dummy" ;;
     esac
     local b
     for b in "${BUTTONS[@]}"; do
@@ -432,6 +456,11 @@ settle_settings() {
         die "--trust-root $TRUST_ROOT_SRC tidak ada"
     fi
     KEEP_CONFIG=$keep
+    if [[ $keep -eq 0 ]] && have_kiosk_cli; then
+        render_config >/dev/null
+    elif [[ $keep -eq 0 && -n $ROOT ]]; then
+        die "--root perlu perintah kiosk: jalankan dulu scripts/setup (membuat $SRC_DIR/.venv)"
+    fi
     info "desa: $VILLAGE · Wi-Fi: \"$SSID\" ($([[ -n $WIFI_PASSWORD ]] && echo WPA2 || echo terbuka))" \
         "· kanal $CHANNEL · negara $COUNTRY · printer: $PRINTER_TYPE"
 }
@@ -440,49 +469,6 @@ default_village_name() {
     local v=${VILLAGE:-desa}
     v=${v//-/ }
     echo "${v^}"
-}
-
-render_config() {
-    echo "# Pelita Kiosk, balai desa $(default_village_name). Dibuat oleh deploy/install.sh."
-    echo "# Ubah lalu jalankan: sudo systemctl restart kiosk-web kiosk-printer"
-    echo "village = $(toml_str "$VILLAGE")"
-    echo 'host = "0.0.0.0"'
-    echo "port = 80"
-    echo "portal_address = $(toml_str "$PORTAL_ADDRESS")"
-    echo 'state_dir = "/var/lib/kiosk"'
-    echo "ssid = $(toml_str "$SSID")"
-    echo "wifi_password = $(toml_str "$WIFI_PASSWORD")"
-    echo "hub_url = $(toml_str "$HUB_URL")"
-    if [[ -n $TRUST_ROOT_SRC || -f $ROOT$TRUST_ROOT ]]; then
-        echo "trust_root = $(toml_str "$TRUST_ROOT")"
-    else
-        echo 'trust_root = ""'
-    fi
-    echo "paper_width = $PAPER_WIDTH"
-    echo "led_pin = $LED_PIN"
-    echo
-    echo "[printer]"
-    echo "type = $(toml_str "$PRINTER_TYPE")"
-    case $PRINTER_TYPE in
-    file) echo "device = $(toml_str "$PRINTER_DEVICE")" ;;
-    serial)
-        echo "device = $(toml_str "$PRINTER_DEVICE")"
-        echo "baudrate = $PRINTER_BAUDRATE" ;;
-    usb)
-        echo "vendor = 0x${PRINTER_USB%%:*}"
-        echo "product = 0x${PRINTER_USB##*:}" ;;
-    network)
-        echo "host = $(toml_str "${PRINTER_HOST%%:*}")"
-        if [[ $PRINTER_HOST == *:* ]]; then echo "port = ${PRINTER_HOST##*:}"; else echo "port = 9100"; fi ;;
-    folder) echo 'path = "/var/lib/kiosk/slips"' ;;
-    esac
-    local b
-    for b in "${BUTTONS[@]}"; do
-        echo
-        echo "[[buttons]]"
-        echo "pin = ${b%%:*}"
-        echo "service = $(toml_str "${b#*:}")"
-    done
 }
 
 keyfile_str() { # GKeyFile escaping: backslash first
@@ -498,12 +484,18 @@ render_ap_profile() {
 [connection]
 id=$AP_NAME
 uuid=$AP_UUID
-type=wifi
+type=$([[ $WIRED_HOTSPOT -eq 1 ]] && echo ethernet || echo wifi)
 interface-name=$WIFI_IFACE
 autoconnect=true
 autoconnect-priority=100
 # Keep retrying forever after a failed activation (e.g. firmware hiccup).
 autoconnect-retries=0
+EOF
+    if [[ $WIRED_HOTSPOT -eq 1 ]]; then
+        # An external access point bridges the phones onto this cable: no radio here.
+        echo "# Wired: the Wi-Fi comes from the access point on this cable."
+    else
+        cat <<EOF
 
 [wifi]
 mode=ap
@@ -513,7 +505,8 @@ channel=$CHANNEL
 # 2 = power saving off; Broadcom power save drops AP clients.
 powersave=2
 EOF
-    if [[ -n $WIFI_PASSWORD ]]; then
+    fi
+    if [[ -n $WIFI_PASSWORD && $WIRED_HOTSPOT -eq 0 ]]; then
         cat <<EOF
 
 [wifi-security]
@@ -594,12 +587,12 @@ install_packages() {
     for p in "${APT_PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
     done
-    if have apt-cache && apt-cache policy "${APT_PACKAGES_PI[@]}" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    if have apt-cache && apt-cache policy python3-lgpio 2>/dev/null | grep -q 'Candidate: [0-9]'; then
         for p in "${APT_PACKAGES_PI[@]}"; do
             dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
         done
     else
-        warn "python3-lgpio tidak ada di apt (bukan Raspberry Pi OS?): tombol/LED memakai gpiozero bawaan"
+        warn "python3-lgpio tidak ada di apt (bukan Raspberry Pi OS?): gpiozero dipasang lewat pip"
     fi
     if ((${#missing[@]} == 0)); then
         ok "semua paket sudah terpasang"
@@ -705,8 +698,15 @@ write_config() {
     fi
     if [[ $KEEP_CONFIG -eq 1 ]]; then
         info "tetap: $CONFIG_FILE (pakai pilihan --village dst. untuk menulis ulang)"
+    elif have_kiosk_cli; then
+        local content
+        content=$(render_config)
+        put_file "$CONFIG_FILE" 0640 root:kiosk <<<"$content"
     else
-        render_config | put_file "$CONFIG_FILE" 0640 root:kiosk
+        # A dry run before the app is installed: show what will be written.
+        local settings=()
+        mapfile -d '' settings < <(config_assignments)
+        plan "kiosk config write --config $CONFIG_FILE ${settings[*]/#wifi_password=?*/wifi_password=********}"
     fi
 }
 
@@ -748,7 +748,9 @@ enable_units() {
 install_network() {
     step "Hotspot Wi-Fi (NetworkManager), DNS portal, firewall"
     local current=""
-    if have raspi-config && [[ $LIVE -eq 1 ]]; then
+    if [[ $WIRED_HOTSPOT -eq 1 ]]; then
+        current=$COUNTRY  # no radio here: the access point on the cable has its own
+    elif have raspi-config && [[ $LIVE -eq 1 ]]; then
         current=$(raspi-config nonint get_wifi_country 2>/dev/null || true)
     fi
     if [[ $current == "$COUNTRY" ]]; then
@@ -767,8 +769,11 @@ install_network() {
     render_guard | put_file /etc/kiosk/kiosk-guard.nft 0644 root:root
     render_udev_printer | put_file /etc/udev/rules.d/60-kiosk-printer.rules 0644 root:root
     copy_file "$SRC_DIR/deploy/udev/90-kiosk-usb-sync.rules" /etc/udev/rules.d/90-kiosk-usb-sync.rules 0644
-    run udevadm control --reload
-    run udevadm trigger --action=add --subsystem-match=usb --subsystem-match=usbmisc
+    if run udevadm control --reload; then
+        run udevadm trigger --action=add --subsystem-match=usb --subsystem-match=usbmisc
+    else
+        warn "udev tidak berjalan di sini: aturan printer/USB berlaku setelah reboot"
+    fi
 }
 
 start_services() {
@@ -778,6 +783,11 @@ start_services() {
     run systemctl restart kiosk-web.socket || warn "kiosk-web.socket gagal"
     run systemctl restart kiosk-web.service kiosk-printer.service || warn "layanan kios gagal"
     run systemctl start kiosk-sync.timer || warn "jadwal sinkronisasi gagal"
+    if [[ -f $ROOT$TRUST_ROOT ]]; then
+        # The first sync now (the timer waits 5 min after boot); without an uplink it
+        # ends at once and says so in the self-test.
+        run systemctl start kiosk-sync.service || warn "sinkronisasi pertama gagal"
+    fi
     if [[ $LIVE -eq 1 ]] && [[ -n $(ip route show default dev "$WIFI_IFACE" 2>/dev/null) ]]; then
         warn "$WIFI_IFACE sekarang tersambung ke Wi-Fi lain; hotspot akan memutusnya (SSH lewat Wi-Fi putus)"
     fi
@@ -800,13 +810,27 @@ install_watchdog() {
     fi
     copy_file "$SRC_DIR/deploy/conf/kiosk-watchdog.conf" /etc/systemd/system.conf.d/kiosk-watchdog.conf 0644
     if [[ $LIVE -eq 1 && ! -e /dev/watchdog0 && ! -e /dev/watchdog ]]; then
-        local cfg=/boot/firmware/config.txt
-        [[ -f $cfg ]] || cfg=/boot/config.txt
-        if ! grep -qs '^dtparam=watchdog=on' "$cfg"; then
-            run sh -c "echo 'dtparam=watchdog=on' >> '$cfg'"
+        local cfg
+        cfg=$(boot_config)
+        if [[ -z $cfg ]]; then
+            warn "tidak ada config.txt (bukan Raspberry Pi?): watchdog perangkat keras dilewati"
+        elif ! grep -qs '^dtparam=watchdog=on' "$cfg"; then
+            # Marked, so that --uninstall removes exactly this line.
+            run sh -c "printf '%s\n' '$WATCHDOG_MARK' 'dtparam=watchdog=on' >> '$cfg'"
         fi
     fi
     info "berlaku setelah reboot"
+}
+
+# The Raspberry Pi's firmware config (Bookworm: /boot/firmware), or nothing.
+boot_config() {
+    local cfg
+    for cfg in /boot/firmware/config.txt /boot/config.txt; do
+        if [[ -f $ROOT$cfg ]]; then
+            echo "$cfg"
+            return 0
+        fi
+    done
 }
 
 cmdline_file() {
@@ -845,81 +869,39 @@ install_overlay() {
 }
 
 # ------------------------------------------------------------- self-test --
+# The self-test is `kiosk doctor` (the same checks a technician runs later). Services
+# take a moment after a restart, so a failing doctor is asked again a few times.
 self_test() {
-    step "Uji mandiri"
+    step "Uji mandiri (kiosk doctor)"
     FAILS=0
     if [[ $LIVE -eq 0 ]]; then
-        plan "uji: hotspot, portal, katalog, printer, sinkronisasi (kiosk doctor)"
+        plan "uji: hotspot, DNS portal, firewall, portal, katalog, printer, sinkronisasi (kiosk doctor)"
         return 0
     fi
-    if [[ -x $VENV/bin/kiosk ]] && "$VENV/bin/kiosk" doctor --help >/dev/null 2>&1; then
-        if "$VENV/bin/kiosk" doctor --config "$CONFIG_FILE"; then return 0; else
-            FAILS=1
-            return 0
-        fi
+    if [[ ! -x $VENV/bin/kiosk ]]; then
+        bad "perintah kiosk tidak ada di $VENV: langkah 'Aplikasi kiosk' gagal, jalankan lagi"
+        return 0
     fi
-    # Fallback until `kiosk doctor` exists: the same five checks by hand.
-    sleep 2
-    if nmcli -t -f NAME connection show --active 2>/dev/null | grep -qx "$AP_NAME"; then
-        ok "Hotspot menyala: Wi-Fi \"$(config_value ssid)\" di $PORTAL_ADDRESS"
-    else
-        bad "Hotspot mati. Coba: sudo nmcli connection up $AP_NAME"
+    local out="" code=0 try
+    for try in 1 2 3 4 5; do
+        code=0
+        out=$("$VENV/bin/kiosk" doctor --config "$CONFIG_FILE" 2>&1) || code=$?
+        [[ $code -eq 0 ]] && break
+        [[ $try -lt 5 ]] && sleep 2
+    done
+    printf '%s\n' "$out" | sed 's/^/   /'
+    FAILS=$(grep -c '^✗' <<<"$out" || true)
+    if [[ $code -ne 0 && $FAILS -eq 0 ]]; then
+        bad "kiosk doctor gagal (kode $code), lihat pesan di atas"
     fi
-    if pgrep -a dnsmasq 2>/dev/null | grep -q dnsmasq-shared.d; then
-        ok "DNS portal aktif (semua alamat menuju kios)"
-    else
-        bad "DNS portal belum aktif. Coba: sudo nmcli connection down $AP_NAME; sudo nmcli connection up $AP_NAME"
-    fi
-    local code
-    code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' http://127.0.0.1/ 2>/dev/null || true)
-    if [[ $code =~ ^(200|30[0-9])$ ]]; then
-        ok "Halaman kios terbuka (http://$PORTAL_ADDRESS/)"
-    else
-        bad "Halaman kios tidak terbuka (kode ${code:-tidak ada}). Lihat: journalctl -u kiosk-web -n 30"
-    fi
-    if [[ -e $STATE_DIR/catalog/current ]]; then
-        ok "Katalog tersinkron ada"
-    else
-        ok "Katalog: memakai katalog bawaan (belum pernah sinkron)"
-    fi
-    if systemctl is-active --quiet kiosk-printer.service; then
-        local dev
-        dev=$(config_value printer.device)
-        if [[ -n $dev && ! -e $dev ]]; then
-            bad "Printer tidak terhubung ($dev tidak ada). Periksa kabel USB dan daya printer"
-        else
-            ok "Layanan printer berjalan"
-        fi
-    else
-        bad "Layanan printer mati. Lihat: journalctl -u kiosk-printer -n 30"
-    fi
-    if [[ ! -f $TRUST_ROOT ]]; then
-        bad "Sinkronisasi belum aktif: kunci kecamatan (root.json) belum dipasang (--trust-root)"
-    elif [[ -z $(config_value hub_url) ]]; then
-        ok "Sinkronisasi: hanya lewat USB (hub_url kosong)"
-    elif systemctl is-active --quiet kiosk-sync.timer; then
-        ok "Sinkronisasi terjadwal tiap jam"
-    else
-        bad "Jadwal sinkronisasi mati. Coba: sudo systemctl enable --now kiosk-sync.timer"
-    fi
-}
-
-config_value() { # config_value KEY or printer.KEY
-    python3 - "$CONFIG_FILE" "$1" <<'PY' 2>/dev/null || true
-import sys, tomllib
-with open(sys.argv[1], "rb") as f:
-    c = tomllib.load(f)
-for part in sys.argv[2].split("."):
-    c = c.get(part, "") if isinstance(c, dict) else ""
-print(c)
-PY
 }
 
 # ------------------------------------------------------------- uninstall --
 uninstall() {
     step "Mencopot Pelita Kiosk"
     if [[ $LIVE -eq 1 && $EUID -ne 0 ]]; then die "jalankan sebagai root: sudo $0 --uninstall"; fi
-    if [[ $LIVE -eq 1 ]] && findmnt -n -o FSTYPE / 2>/dev/null | grep -q overlay; then
+    # overlayroot (raspi-config's read-only SD) mounts / from "overlayroot" over /media/root-ro.
+    if [[ $LIVE -eq 1 ]] && findmnt -n -o SOURCE,OPTIONS / 2>/dev/null | grep -q -e '^overlayroot' -e 'root-ro'; then
         die "SD sedang hanya-baca: jalankan dulu sudo $0 --overlay-off, reboot, lalu ulangi"
     fi
     local u
@@ -945,6 +927,16 @@ uninstall() {
     remove_path /etc/kiosk/kiosk-guard.nft
     remove_path /etc/systemd/system.conf.d/kiosk-watchdog.conf
     remove_path /etc/systemd/journald.conf.d/kiosk-volatile.conf
+    local cfg
+    cfg=$(boot_config)
+    if [[ -n $cfg ]] && grep -qxF "$WATCHDOG_MARK" "$ROOT$cfg"; then
+        if [[ $LIVE -eq 1 || -n $ROOT ]]; then
+            sed -i "/^${WATCHDOG_MARK//\//\\/}\$/{N;/\ndtparam=watchdog=on\$/d}" "$ROOT$cfg"
+            info "hapus dari $cfg: dtparam=watchdog=on"
+        else
+            plan "hapus dari $cfg: dtparam=watchdog=on"
+        fi
+    fi
     remove_path /usr/share/doc/pelita-kiosk
     remove_path /opt/kiosk
     run systemctl daemon-reload || true
@@ -983,7 +975,13 @@ main() {
     overlayoff) overlay_off; return 0 ;;
     selftest)
         self_test
-        return $((FAILS > 0))
+        echo
+        if ((FAILS > 0)); then
+            echo "Belum beres: $FAILS pemeriksaan ✗ (lihat saran pada tiap baris ✗)."
+            return 1
+        fi
+        echo "Semua pemeriksaan ✓."
+        return 0
         ;;
     esac
     if [[ $LIVE -eq 1 ]]; then

@@ -43,6 +43,7 @@ class LazyGroup(click.Group):
 
 # Subsystem commands: name → "module:command". Add yours here.
 LAZY_COMMANDS = {
+    "config": "kiosk.config_cli:config",
     "poster": "kiosk.posters.cli:poster",
     "printer": "kiosk.printer.cli:printer",
     "slip": "kiosk.printer.cli:slip",

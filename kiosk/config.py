@@ -18,6 +18,7 @@ import copy
 import dataclasses
 import json
 import os
+import re
 import tempfile
 import tomllib
 import typing
@@ -33,6 +34,25 @@ ENV_PREFIX = "KIOSK_"
 
 #: A check beyond type, choices and range: returns what is wrong ("must be …") or None.
 Validator = Callable[[Any], str | None]
+
+
+def _village_id(value: str) -> str | None:
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+        return None
+    return "must be lower-case letters, digits and '-' (e.g. kemlagi)"
+
+
+def _ssid(value: str) -> str | None:
+    # 32 bytes is the 802.11 limit; "{desa}" is replaced by the village's name later.
+    if "{desa}" in value or 1 <= len(value.encode("utf-8")) <= 32:
+        return None
+    return "must be 1 to 32 bytes long"
+
+
+def _wifi_password(value: str) -> str | None:
+    if value == "" or (8 <= len(value) <= 63 and value.isascii() and value.isprintable()):
+        return None
+    return "must be empty (an open hotspot) or 8 to 63 plain characters: WPA2 needs 8 to 63"
 
 
 def setting(
@@ -68,7 +88,9 @@ def setting(
 class Config:
     """Resolved settings. Build it with :func:`load_config`; add a setting here, once."""
 
-    village: str = setting("kemlagi", "Id of the village (desa) this kiosk stands in.")
+    village: str = setting(
+        "kemlagi", "Id of the village (desa) this kiosk stands in.", validate=_village_id
+    )
     host: str = setting("127.0.0.1", "Address the web server binds to.")
     port: int = setting(8080, "Port the web server listens on.")
     portal_address: str = setting(
@@ -109,8 +131,11 @@ class Config:
         "Info Desa {desa}",
         "Wi-Fi name (SSID) of the kiosk's hotspot. On posters, {desa} stands for the "
         "village's name (and on the site); the default gives every village its own Wi-Fi name.",
+        validate=_ssid,
     )
-    wifi_password: str = setting("", "Wi-Fi password (WPA2); empty for an open hotspot.")
+    wifi_password: str = setting(
+        "", "Wi-Fi password (WPA2); empty for an open hotspot.", validate=_wifi_password
+    )
     hub_url: str = setting("", "URL of the kecamatan's catalog hub (TUF repository).")
     trust_root: str = setting(
         "",

@@ -21,6 +21,8 @@ from .probe import http_status
 from .status import read_status
 
 HOTSPOT_CONNECTION = "kiosk-ap"  # the NetworkManager connection deploy/install.sh creates
+GUARD_TABLE = "kiosk_guard"  # deploy/nft/kiosk-guard.nft, loaded by kiosk-guard.service
+USB_DEVICES = Path("/sys/bus/usb/devices")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,42 @@ class System:
             ):
                 return True
         return False
+
+    def _command(self, *argv: str) -> str | None:
+        """stdout of a read-only command, or None if it is missing or fails."""
+        try:
+            out = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False)
+        except (FileNotFoundError, subprocess.TimeoutExpired):
+            return None
+        return out.stdout if out.returncode == 0 else None
+
+    def hotspot_interface(self) -> str | None:
+        """The interface the hotspot connection is bound to (its profile), or None."""
+        out = self._command(
+            "nmcli", "-g", "connection.interface-name", "connection", "show", HOTSPOT_CONNECTION
+        )
+        if out is None or not out.strip():
+            return None
+        return out.strip()
+
+    def guard_rules(self) -> str | None:
+        """The loaded hotspot firewall table (``nft list``; needs root), or None."""
+        return self._command("nft", "list", "table", "inet", GUARD_TABLE)
+
+    def path_exists(self, path: str) -> bool:
+        return Path(path).exists()
+
+    def usb_ids(self) -> set[tuple[int, int]]:
+        """(vendor, product) of every USB device plugged in."""
+        ids = set()
+        for device in USB_DEVICES.glob("*"):
+            try:
+                vendor = int((device / "idVendor").read_text(), 16)
+                product = int((device / "idProduct").read_text(), 16)
+            except (OSError, ValueError):
+                continue
+            ids.add((vendor, product))
+        return ids
 
     def http_status(self, port: int, host: str) -> int | None:
         """Status of the site's ``GET /`` for ``host`` (None: no answer)."""
@@ -137,7 +175,58 @@ def _from_status(config: Config, name: str, label: str, missing: str) -> Check:
     return Check(name, bool(status.get("ok")), f"{label}: {status.get('summary', '?')}")
 
 
-def check_printer(config: Config) -> Check:
+def check_firewall(config: Config, system: System) -> Check:
+    """The guard is loaded and guards the interface the hotspot really uses."""
+    rules = system.guard_rules()
+    if rules is None:
+        return Check(
+            "firewall",
+            False,
+            "Firewall hotspot tidak aktif (atau jalankan sebagai root: sudo kiosk doctor). "
+            "Coba: sudo systemctl restart kiosk-guard; lihat journalctl -u kiosk-guard -n 30",
+        )
+    iface = system.hotspot_interface()
+    if iface is None:
+        return Check(
+            "firewall", False, f"Firewall: profil hotspot {HOTSPOT_CONNECTION} tidak ditemukan"
+        )
+    if f'iifname "{iface}" drop' not in rules or f'iifname != "{iface}" accept' not in rules:
+        return Check(
+            "firewall",
+            False,
+            f"Firewall hotspot menjaga antarmuka lain, bukan {iface}. "
+            f"Jalankan lagi: sudo deploy/install.sh --wifi-iface {iface}",
+        )
+    return Check("firewall", True, f"Firewall hotspot aktif di {iface}: HP hanya bisa ke kios")
+
+
+def printer_missing(config: Config, system: System) -> str | None:
+    """Why the configured printer is surely not there (device file, USB id), or None."""
+    options = config.printer
+    kind = options.get("type")
+    if kind in ("file", "serial"):
+        default = "/dev/usb/lp0" if kind == "file" else "/dev/serial0"
+        device = str(options.get("device", default))
+        if not system.path_exists(device):
+            return f"{device} tidak ada"
+    if kind == "usb":
+        try:
+            wanted = (int(options["vendor"]), int(options["product"]))
+        except (KeyError, TypeError, ValueError):
+            return None  # a bad setting: the printer daemon says what is wrong
+        if wanted not in system.usb_ids():
+            return f"USB {wanted[0]:04x}:{wanted[1]:04x} tidak terpasang"
+    return None
+
+
+def check_printer(config: Config, system: System) -> Check:
+    missing = printer_missing(config, system)
+    if missing:
+        return Check(
+            "printer",
+            False,
+            f"Printer tidak terhubung ({missing}). Periksa kabel USB dan daya printer",
+        )
     return _from_status(
         config, "printer", "Printer", "belum ada kabar. Lihat: journalctl -u kiosk-printer -n 30"
     )
@@ -164,8 +253,9 @@ def run_checks(config: Config, system: System | None = None) -> list[Check]:
     return [
         check_hotspot(config, system),
         check_captive_dns(config, system),
+        check_firewall(config, system),
         check_portal(config, system),
         check_catalog(config),
-        check_printer(config),
+        check_printer(config, system),
         check_sync(config),
     ]

@@ -84,7 +84,13 @@ class LiveServer:
         from waitress.server import create_server
 
         if server is None:
-            server = create_server(app, host="127.0.0.1", port=free_port(), threads=4)
+            server = create_server(
+                app,
+                host="127.0.0.1",
+                port=free_port(),
+                threads=4,
+                clear_untrusted_proxy_headers=True,  # waitress 2.1 (Bookworm) warns otherwise
+            )
         self.server = server
         self.port = server.effective_port
         self._stopped = threading.Event()

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,8 @@ def installer(tmp_path):
         stub.write_text(f'#!/bin/sh\necho "{name} $*" >> "{log}"\nexit 3\n')
         stub.chmod(0o755)
     env = {
-        "PATH": f"{stubs}:/usr/bin:/bin",
+        # The venv's kiosk command writes and reads the settings (kiosk config).
+        "PATH": f"{stubs}:{Path(sys.executable).parent}:/usr/bin:/bin",
         "HOME": str(tmp_path / "home"),
         "LANG": "C.UTF-8",
     }
@@ -131,7 +133,7 @@ def test_dry_run_prints_the_plan_and_changes_nothing(installer, tmp_path):
         "tulis /etc/udev/rules.d/60-kiosk-printer.rules",
         "systemctl' 'enable' 'kiosk-web.socket",
         "nmcli' 'connection' 'up' 'kiosk-ap",
-        "uji: hotspot, portal, katalog, printer, sinkronisasi",
+        "uji: hotspot, DNS portal, firewall, portal, katalog, printer, sinkronisasi",
     ]:
         assert planned in out, planned
     # Every planned file is shown with its content, and none was written.
@@ -271,8 +273,15 @@ def test_uninstall_removes_what_install_laid(installer, tmp_path):
     ("args", "message"),
     [
         (["--bogus"], "Error: pilihan tidak dikenal: --bogus"),
-        (["--village", "Kem Lagi"], "Error: id desa 'Kem Lagi' tidak sah"),
-        (["--village", "kemlagi", "--wifi-password", "pendek"], "Error: sandi Wi-Fi harus 8"),
+        (["--village", "Kem Lagi"], "Error: pengaturan ditolak: kiosk config: village must be"),
+        (
+            ["--village", "kemlagi", "--wifi-password", "pendek"],
+            "Error: pengaturan ditolak: kiosk config: wifi_password must be empty",
+        ),
+        (
+            ["--village", "kemlagi", "--printer", "bogus"],
+            "Error: pengaturan ditolak: printer: unknown type 'bogus'",
+        ),
         (["--village", "kemlagi", "--channel", "13"], "Error: kanal 13"),
         (["--village", "kemlagi", "--printer", "usb"], "Error: --printer usb perlu --printer-usb"),
         (["--village", "kemlagi", "--button", "17"], "Error: --button '17' tidak sah"),
@@ -362,3 +371,66 @@ def test_guard_rules_parse_with_nft(installer, tmp_path):
         if "Operation not permitted" in result.stderr:
             pytest.skip("nft --check needs CAP_NET_ADMIN (run the tests as root)")
         assert result.returncode == 0, result.stderr
+
+
+def test_folder_printer_config_is_what_the_printer_reads(installer, tmp_path):
+    from kiosk.config import load_config
+    from kiosk.printer.backends import make_backend
+
+    run, _ = installer
+    root = tmp_path / "root"
+    run("--root", str(root), "--village", "kemlagi", "--printer", "folder")
+    config = load_config(root / "etc/kiosk/kiosk.toml", env={})
+    backend = make_backend(config)  # a wrong key is a ConfigError: kiosk-printer would not start
+    assert backend.describe() == "folder /var/lib/kiosk/slips"
+
+
+def test_plain_debian_gets_every_tool_the_installer_calls(installer, tmp_path):
+    run, _ = installer
+    out = run("--root", str(tmp_path / "root"), "--village", "kemlagi").stdout
+    apt = next(line for line in out.splitlines() if "'apt-get' 'install'" in line)
+    for package in ["'iw'", "'nftables'", "'dnsmasq-base'", "'network-manager'", "'curl'"]:
+        assert package in apt, package
+    # The venv's newer wheels would only shadow these Debian packages.
+    for shadowed in ["python3-urllib3", "python3-securesystemslib"]:
+        assert shadowed not in apt
+
+
+def test_wired_hotspot_profile_has_no_radio(installer, tmp_path):
+    run, _ = installer
+    root = tmp_path / "root"
+    out = run("--root", str(root), "--village", "kemlagi", "--wifi-iface", "eth0",
+              "--wired-hotspot").stdout  # fmt: skip
+    profile = (root / "etc/NetworkManager/system-connections/kiosk-ap.nmconnection").read_text()
+    assert "type=ethernet" in profile and "interface-name=eth0" in profile
+    assert "[wifi]" not in profile and "method=shared" in profile
+    assert "do_wifi_country" not in out and "'iw'" not in out.split("Hotspot")[-1]
+
+
+DISPATCHER = REPO / "deploy" / "nm-dispatcher" / "90-kiosk-sync"
+
+
+@pytest.mark.parametrize(
+    ("args", "connection", "starts"),
+    [
+        (["eth0", "up"], "Wired connection 1", True),
+        (["usb0", "up"], "HP tethering", True),
+        (["wlan0", "up"], "kiosk-ap", False),
+        (["wlan0", "down"], "kiosk-ap", False),
+        (["", "connectivity-change"], None, False),  # fires when the hotspot goes down too
+        (["eth0", "dhcp4-change"], "Wired connection 1", False),
+        (["eth0", "up"], None, False),
+    ],
+)
+def test_dispatcher_syncs_only_when_an_uplink_comes_up(tmp_path, args, connection, starts):
+    log = tmp_path / "systemctl.log"
+    stub = tmp_path / "systemctl"
+    stub.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\n')
+    stub.chmod(0o755)
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin"}
+    if connection is not None:
+        env["CONNECTION_ID"] = connection
+    result = subprocess.run(["sh", str(DISPATCHER), *args], env=env, timeout=10)
+    assert result.returncode == 0
+    calls = log.read_text().splitlines() if log.exists() else []
+    assert calls == (["start --no-block kiosk-sync.service"] if starts else [])

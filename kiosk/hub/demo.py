@@ -53,6 +53,8 @@ def _village_history(
             picked = rng.sample(services, 3 if heavy else 1)
             counts = {
                 sid: {
+                    "feedback_sesuai": rng.randint(0, 2),
+                    "feedback_kurang": rng.randint(0, 1),
                     "view": rng.randint(1, 9),
                     "slip_button": rng.randint(0, 3),
                     "slip_site": rng.randint(0, 2),

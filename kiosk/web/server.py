@@ -48,6 +48,9 @@ OPTIONS = {
     "channel_timeout": 30,
     "connection_limit": 200,
     "cleanup_interval": 10,
+    # No proxy stands in front of the kiosk: drop X-Forwarded-* headers from phones.
+    # (Said explicitly: waitress 2.1, Debian Bookworm's, warns that its default changes.)
+    "clear_untrusted_proxy_headers": True,
 }
 
 

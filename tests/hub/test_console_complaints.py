@@ -165,3 +165,44 @@ def test_hub_maintenance_purges_at_start_and_again_a_day_later(app):
             assert complaint_store.get(conn, "DONE-0004").contact_phone is None
     finally:
         jobs.stop()
+
+
+def test_terbitkan_ke_kios_signs_statuses_and_answers_for_the_kiosks(make_hub_app, tmp_path):
+    from kiosk.hub.repo import Hub
+    from kiosk.hub.statuses import enable_statuses
+    from kiosk.voice.statuses import TARGET_NAME, parse_statuses, ticket_key
+
+    hub_dir = tmp_path / "hub-with-keys"
+    hub = Hub(hub_dir)
+    hub.init(root_keys=1, root_threshold=1)
+    enable_statuses(hub)
+    app = make_hub_app(hub_dir, **CONFIG)
+    engine = app.extensions["hub_db"]
+    add_users(engine)
+    sim = Sim(engine, random.Random(2))
+    sim.kiosks([("betro", "Betro")], at=NOW)
+    sim.complaint(
+        "betro", "ABCD-EFGH", NOW - timedelta(days=1), contact_name="Sri", contact_phone="0812"
+    )
+    client = client_for(app, "budi")
+    page = client.get("/pengaduan/ABCD-EFGH").get_data(as_text=True)
+    client.post(
+        "/pengaduan/ABCD-EFGH",
+        data={
+            "status": "ditindaklanjuti",
+            "jawaban": "Petugas datang Senin.",
+            "csrf_token": csrf_of(page),
+        },
+    )
+    page = client.get("/pengaduan").get_data(as_text=True)
+    response = client.post("/pengaduan/terbitkan", data={"csrf_token": csrf_of(page)})
+    assert response.status_code == 303
+    assert "diterbitkan ke kios (versi 1)" in client.get("/pengaduan").get_data(as_text=True)
+    published = sorted(hub.targets_dir.glob(f"*.{TARGET_NAME}"))
+    assert len(published) == 1
+    document = published[0].read_bytes()
+    assert b"Sri" not in document and b"0812" not in document  # no contact leaves
+    tickets = parse_statuses(document)
+    entry = tickets[ticket_key("ABCD-EFGH")]
+    assert entry["answer"] == "Petugas datang Senin."
+    assert entry["status"] in ("ditindaklanjuti", "diproses")  # as the kiosk knows it

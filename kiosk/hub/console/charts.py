@@ -11,9 +11,14 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 BAR_HEIGHT = 22
-LABEL_WIDTH = 220
-CHART_WIDTH = 640
+LABEL_WIDTH = 330
+CHART_WIDTH = 760
 COLORS = ("#1f5f8b", "#b35900", "#2e7d32")  # contrast ≥ 4.5:1 on white
+
+
+def short(label: str, limit: int = 44) -> str:
+    """A label that fits left of the bars; the full text is in <desc> and the table."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
@@ -38,7 +43,7 @@ def bar_chart(
         y = 20 + i * group
         body.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + group / 2}" text-anchor="end" '
-            f'dominant-baseline="middle" font-size="13">{escape(label)}</text>'
+            f'dominant-baseline="middle" font-size="13">{escape(short(label))}</text>'
         )
         for j, value in enumerate(values):
             width = round(plot * value / peak, 1)

@@ -23,6 +23,7 @@ from ..console_tables import demand_rollup, rollup_state
 
 FLEET = ""  # kiosk_id of the fleet-wide sums
 NAME = "counts"
+ANALYZE_AFTER = 10_000  # folded groups after which PostgreSQL's statistics are renewed
 Key = tuple[str, date, str, str, str]  # grain, period_start, kiosk_id, service_id, metric
 
 
@@ -64,15 +65,15 @@ def _upsert(conn: sa.Connection, sums: dict[Key, int]) -> None:
 def _settled_top(conn: sa.Connection, after: int, cutoff: datetime) -> int | None:
     """The highest counts id such that every row up to it is older than ``cutoff``."""
     counts, records = db.counts, db.records
+    top = conn.execute(sa.select(sa.func.max(counts.c.id))).scalar()
+    if top is None or top <= after:  # nothing new: the usual case, one index look-up
+        return None if top is None else int(top)
     young = conn.execute(
         sa.select(sa.func.min(counts.c.id))
         .join(records, records.c.id == counts.c.record_pk)
         .where(counts.c.id > after, records.c.received_at >= cutoff)
     ).scalar()
-    if young is not None:
-        return int(young) - 1
-    top = conn.execute(sa.select(sa.func.max(counts.c.id))).scalar()
-    return None if top is None else int(top)
+    return int(top) if young is None else int(young) - 1
 
 
 def refresh(engine: sa.Engine, *, now: datetime, settle: timedelta = timedelta(minutes=5)) -> int:
@@ -100,4 +101,7 @@ def refresh(engine: sa.Engine, *, now: datetime, settle: timedelta = timedelta(m
             .group_by(c.kiosk_id, c.day, c.service_id, c.metric)
         ).all()
         _upsert(conn, fold(delta))
+        if conn.dialect.name == "postgresql" and len(delta) > ANALYZE_AFTER:
+            # fresh statistics, or the planner may scan the whole rollup (autovacuum is late)
+            conn.execute(sa.text("ANALYZE demand_rollup"))
         return top - after
