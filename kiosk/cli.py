@@ -49,6 +49,8 @@ LAZY_COMMANDS = {
     "slip": "kiosk.printer.cli:slip",
     "hub": "kiosk.hub.cli:hub",
     "sync": "kiosk.sync.cli:sync",
+    "identity": "kiosk.reports.cli:identity",
+    "enroll": "kiosk.reports.cli:enroll",
 }
 
 

@@ -2,9 +2,9 @@
 
 One SQLite file (``<state>/reports/outbox.sqlite3``; Python's own sqlite3, no extra
 package). SQLite gives what a power cut needs: every append is one transaction, fsynced
-(``synchronous=FULL``) before ``append`` returns, and ids come from AUTOINCREMENT, so
-they are ordered, unique on this kiosk and never reused, even after ``kill -9`` or
-after records are freed. A second process (the web, the printer, ``kiosk sync``) may
+(rollback journal, ``synchronous=FULL``) before ``append`` returns, and ids come from
+AUTOINCREMENT, so they are ordered, unique on this kiosk and never reused, even after
+``kill -9`` or after records are freed. A second process (the web, the printer, ``kiosk sync``) may
 append at the same time: ``BEGIN IMMEDIATE`` serialises writers.
 
 Privacy: residents' records (``records.PERSONAL_KINDS``) are sealed to the hub's key
@@ -22,9 +22,8 @@ resident's record with OutboxFull, whose message can be shown as it is.
 
 from __future__ import annotations
 
-import json
+import shutil
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -32,10 +31,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import HubKeyMissing, OutboxFull
+from .errors import HubKeyMissing, OutboxFull, OutboxRefused
 from .records import PERSONAL_KINDS, validate
 from .reports import clockstate
 from .reports.hubkey import HubKey, load_hub_key
+from .reports.packing import pack, unpack
 
 if TYPE_CHECKING:
     from .config import Config
@@ -43,25 +43,8 @@ if TYPE_CHECKING:
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 MACHINE_HEADROOM = 1.1  # health and counts may use 10 % over the bound before refusal
 MAX_RECORD_BYTES = 64 * 1024
+LOW_DISK_BYTES = 1024 * 1024  # an SQLite error with less free than this: the disk is full
 FILE_NAME = "outbox.sqlite3"
-
-# A preset dictionary for zlib: the keys and words records repeat. Small records
-# compress 2-3x better with it; both sides must use the same bytes (bundle format 1).
-ZDICT = (
-    b'{"answers": {"persyaratan": "prosedur": "waktu": "biaya": "produk": "kompetensi": '
-    b'"perilaku": "sarana_prasarana": "pengaduan": }, "respondent": {"jenis_kelamin": '
-    b'"usia": "pendidikan": "pekerjaan": "saran": null, "service": "when": "hari-ini"'
-    b'"minggu-ini" "bulan-ini" "lebih-lama" "ticket": "category": "pelayanan_kecamatan"'
-    b'"dukcapil" "info_kios_salah" "kios_rusak" "lainnya" "text": "contact": {"name": '
-    b'"phone": "consent": true, false, "answer": "sesuai" "kurang" "note": "hour": '
-    b'"mono_start": "boot_id": "services": {"view": "slip_button": "slip_site": '
-    b'"feedback_sesuai": "feedback_kurang": "survey": "no_hit": "portal_opens": '
-    b'"app_version": "catalog_version": "sync": {"last_ok": "last_error": '
-    b'"last_error_at": "printer": {"state": "ok" "slips_since_last": "paper_left_mm": '
-    b'"disk_free_mb": "uptime_s": "cpu_temp_c": "throttled": {"under_voltage": '
-    b'"clock": {"state": "unknown" "outbox": {"records": "bytes": "kiosk_time": '
-    b'"mono": "kind": "health" "counts" "feedback" "complaint" "id": 2026-'
-)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -78,18 +61,6 @@ CREATE TABLE IF NOT EXISTS records (
     sent INTEGER NOT NULL DEFAULT 0
 );
 """
-
-
-def pack(body: dict[str, Any]) -> bytes:
-    """A body as compact JSON, deflated with the shared dictionary."""
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, ZDICT)
-    return compressor.compress(text.encode("utf-8")) + compressor.flush()
-
-
-def unpack(data: bytes) -> Any:
-    decompressor = zlib.decompressobj(-15, ZDICT)
-    return json.loads(decompressor.decompress(data, 1 << 20) + decompressor.flush())
 
 
 def seal(hub_key: HubKey, data: bytes) -> bytes:
@@ -140,9 +111,25 @@ class Outbox:
 
     @contextmanager
     def _db(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        try:
+            with self._connection(write=write) as db:
+                yield db
+        except sqlite3.OperationalError as exc:
+            # A full disk shows as SQLITE_FULL, or as an I/O error of the journal write.
+            if "full" in str(exc) or shutil.disk_usage(self.folder).free < LOW_DISK_BYTES:
+                raise OutboxFull(
+                    "the kiosk's disk is full: nothing more can be kept until space is freed "
+                    "(records already kept are safe)"
+                ) from None
+            raise OutboxRefused(f"the outbox cannot be used right now ({exc})") from None
+
+    @contextmanager
+    def _connection(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         self.folder.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
-            db.execute("PRAGMA journal_mode=WAL")
+            # A rollback journal, not WAL: with WAL every new connection needs room for a
+            # shared-memory file, so a full SD card could not even be read (and emptied).
+            db.execute("PRAGMA journal_mode=DELETE")
             db.execute("PRAGMA synchronous=FULL")
             db.execute(_SCHEMA)
             if not write:
@@ -184,6 +171,20 @@ class Outbox:
             new_id = cursor.lastrowid
         assert new_id is not None
         return new_id
+
+    def append_health(self, body: dict[str, Any]) -> int:
+        """Append a health record, replacing waiting ones of the same kiosk day: a month
+        offline still leaves one health record per day, not one per sync attempt. (Even
+        one that already left in a bundle may go: it is never merged into another record,
+        so dropping it can lose a stale snapshot but never double anything.)"""
+        validate("health", body)
+        today = clockstate.wall_iso()[:10]
+        with self._db(write=True) as db:
+            db.execute(
+                "DELETE FROM records WHERE kind = 'health' AND substr(kiosk_time, 1, 10) = ?",
+                (today,),
+            )
+        return self.append("health", body)
 
     def _stamp(self) -> tuple[str, str, float, str]:
         from .sync.clock import TimeFloor

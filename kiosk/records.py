@@ -131,14 +131,18 @@ def _mapping(value_check: Check, *, key_limit: int = MAX_SHORT, most: int = 500)
     return check
 
 
+_FLAG_MAP = _mapping(_boolean, most=20)
+_COUNT_MAP = _mapping(_number())
+
+
 def _flags(value: Any, where: str, problems: list[str]) -> None:
     """Board flags such as under-voltage: a table of true/false, or null off a Pi."""
     if value is not None:
-        _mapping(_boolean, most=20)(value, where, problems)
+        _FLAG_MAP(value, where, problems)
 
 
 def _metrics(value: Any, where: str, problems: list[str]) -> None:
-    _mapping(_number())(value, where, problems)
+    _COUNT_MAP(value, where, problems)
     if isinstance(value, dict):
         unknown = sorted(set(value) - COUNT_METRICS)
         if unknown:

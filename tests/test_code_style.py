@@ -75,3 +75,36 @@ def test_the_length_check_finds_a_long_function(tmp_path):
     (tmp_path / "short.py").write_text("def fine():\n    return 1\n", encoding="utf-8")
     found = long_functions(tmp_path, MAX_FUNCTION_LINES)
     assert [f.split(" ", 1)[1] for f in found] == [f"too_long ({MAX_FUNCTION_LINES + 1} lines)"]
+
+
+def imported_modules(path: Path, package: str) -> set[str]:
+    """Absolute names of the modules ``path`` (in ``package``) imports."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level:
+                base = base[: len(base) - node.level + 1]
+                name = ".".join([*base, node.module] if node.module else base)
+            else:
+                name = node.module or ""
+            found.add(name)
+            found |= {f"{name}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_village_code_never_imports_the_hub():
+    """kiosk/hub/ runs at the kecamatan; nothing that runs on a kiosk may need it."""
+    offenders = []
+    for path in sorted((REPO / "kiosk").rglob("*.py")):
+        parts = path.relative_to(REPO).with_suffix("").parts
+        if parts[:2] == ("kiosk", "hub"):
+            continue
+        package = ".".join(parts[:-1])
+        hub = {m for m in imported_modules(path, package) if m.startswith("kiosk.hub")}
+        if hub:
+            offenders.append(f"{path.relative_to(REPO)}: {sorted(hub)}")
+    assert offenders == []

@@ -6,7 +6,19 @@ statuses.py  complaint statuses down to the kiosks: a signed target under a dele
              (an online key), published from the console's "Terbitkan ke kios"
 cli.py       ``kiosk hub ...``
 editor/      the console's catalog editor (/katalog/): edit, check, preview, confirm, publish
+db.py        the report database: SQLAlchemy Core tables, connect, Alembic upgrade (migrations/)
+app.py       ``create_hub_app``: the hub's Flask app (report API, HUB/public, console blueprints)
+report_api.py  ``POST /api/reports`` (bundles in, signed acknowledgements out), ``/api/status``
+report_keys.py the hub's report keys (open bundles, sign acks), published as a TUF target
+enroll.py    one-time enrollment codes, revocation
+ingest.py    one bundle in: checks, exactly-once storage, the signed acknowledgement
+placing.py   when a record happened, by the hub's clock (boot anchors)
+filing.py    records into the tables the console reads
+stick_import.py  ``kiosk hub import``: bundles from a USB stick, answers back onto it
+fleet.py     ``kiosk hub kiosks``: the fleet in plain text
 
 Hub dependencies may be wheels (``pelita-kiosk[hub]``). What the hub shares with the
-kiosks: the catalog model (kiosk/catalog/) and the repository's names (kiosk/tuf_layout.py).
+kiosks: the catalog model (kiosk/catalog/), the repository's names (kiosk/tuf_layout.py),
+the record kinds (kiosk/records.py) and the report wire format (kiosk/reports/bundle.py,
+packing.py, hubkey.py, identity.fingerprint).
 """

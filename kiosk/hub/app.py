@@ -13,7 +13,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, send_from_directory
+from flask.typing import ResponseReturnValue
 from sqlalchemy.engine import Engine
 
 from . import db
@@ -53,6 +54,7 @@ def create_hub_app(
     from .report_api import api
 
     app.register_blueprint(api, url_prefix="/api")
+    app.add_url_rule("/public/<path:name>", "public", _public)
 
     from .console import init_console
 
@@ -74,6 +76,25 @@ def create_hub_app(
         preview_village=app.config.get("PREVIEW_VILLAGE", ""),
     )
     return app
+
+
+def _public(name: str) -> ResponseReturnValue:
+    """The hub's signed TUF repository (HUB/public), so one server does both ways:
+    kiosks set hub_url = http://HUB:8090/public/. Missing files are real 404s."""
+    response = send_from_directory(Path(current_app.config["HUB_DIR"]) / "public", name)
+    if name.endswith("timestamp.json"):  # the one mutable file
+        response.cache_control.no_cache = True
+    return response
+
+
+def serve_options() -> dict[str, Any]:
+    """waitress settings for the hub: a bundle is small, a slow or endless body is cut."""
+    return {
+        "ident": "pelita-hub",
+        "max_request_body_size": MAX_BODY,
+        "channel_timeout": 30,  # a kiosk that stops sending mid-body is dropped
+        "connection_limit": 200,
+    }
 
 
 def engine() -> Engine:

@@ -19,6 +19,8 @@ from .console_cli import demo, purge_contacts, report, user
 from .keys import PASSPHRASE_ENV, passphrase_from_env
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from .repo import Hub
 
 hub_option = click.option(
@@ -56,12 +58,29 @@ def hub() -> None:
     help=f"Protect the root and content keys with the passphrase in ${PASSPHRASE_ENV}.",
 )
 def hub_init(hub_dir: str, root_keys: int, root_threshold: int, encrypt_keys: bool) -> None:
-    """Create a hub: keys and the first signed (empty) metadata."""
+    """Create a hub: keys, the first signed (empty) metadata, report keys, database."""
     try:
-        lines = _hub(hub_dir).init(root_keys, root_threshold, encrypt_keys)
+        repo = _hub(hub_dir)
+        lines = repo.init(root_keys, root_threshold, encrypt_keys)
+        lines += _init_reports(hub_dir, repo.passphrase)
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("\n".join(lines))
+
+
+def _init_reports(hub_dir: str, passphrase: bytes | None) -> list[str]:
+    from pathlib import Path
+
+    from .report_keys import create_report_keys, publish_report_key
+
+    create_report_keys(Path(hub_dir))
+    public = publish_report_key(Path(hub_dir), passphrase)
+    _engine(hub_dir, None).dispose()
+    return [
+        f"Report keys: {hub_dir}/keys/reports/ (stay on the hub server); the public key "
+        f"{public.fingerprint} is published to kiosks (signed).",
+        f"Report database: {hub_dir}/hub.sqlite3 ('kiosk hub serve --hub {hub_dir}').",
+    ]
 
 
 def _publish_passphrase(hub_dir: str) -> bytes | None:
@@ -210,7 +229,7 @@ def hub_serve(
     """Serve the kiosks' report endpoint (and the console) with waitress."""
     from waitress import serve
 
-    from .app import MAX_BODY, create_hub_app
+    from .app import create_hub_app, serve_options
 
     try:
         app = create_hub_app(
@@ -222,15 +241,119 @@ def hub_serve(
 
     Maintenance(app.extensions["hub_db"]).start()  # contacts purge + demand rollup
     click.echo(f"Pelita hub serving http://{host}:{port}/ (database {app.config['DB_URL']})")
-    serve(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="pelita-hub",
-        max_request_body_size=MAX_BODY,
-        channel_timeout=30,  # a kiosk that stops sending mid-body is dropped
+    serve(app, host=host, port=port, threads=threads, **serve_options())
+
+
+def _engine(hub_dir: str, db_url: str | None) -> Engine:
+    from . import db
+
+    engine = db.connect(db_url or db.default_url(hub_dir))
+    db.upgrade(engine)
+    return engine
+
+
+@hub.command("report-keys")
+@hub_option
+def hub_report_keys(hub_dir: str) -> None:
+    """Make the hub's report keys and publish their public half to kiosks (signed, TUF).
+
+    'kiosk hub init' already does this; run it once for a hub made before reports existed.
+    """
+    from pathlib import Path
+
+    from .report_keys import create_report_keys, publish_report_key
+
+    try:
+        create_report_keys(Path(hub_dir))
+        public = publish_report_key(Path(hub_dir), passphrase_from_env())
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"report key {public.fingerprint} published in {hub_dir}/public; kiosks take it at "
+        "their next sync"
     )
+
+
+@hub.command("enroll")
+@click.argument("village")
+@hub_option
+@db_option
+@click.option("--name", default=None, help="The kiosk's name for the console (e.g. the hall).")
+def hub_enroll(village: str, hub_dir: str, db_url: str | None, name: str | None) -> None:
+    """Make a one-time enrollment code for the kiosk of VILLAGE."""
+    from .enroll import create_enrollment
+
+    engine = _engine(hub_dir, db_url)
+    try:
+        code, expires = create_enrollment(engine, village, name=name)
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+    click.echo(f"Enrollment code for {village}: {code}")
+    click.echo(f"  valid once, until {expires:%Y-%m-%d %H:%M} UTC.")
+    click.echo(f"  On the kiosk: kiosk enroll {code}   (or install.sh --enroll-code {code})")
+
+
+@hub.command("revoke")
+@click.argument("village")
+@hub_option
+@db_option
+@click.option("--reason", default="", help="Why (shown to the technician at the kiosk).")
+def hub_revoke(village: str, hub_dir: str, db_url: str | None, reason: str) -> None:
+    """Refuse every report from VILLAGE's kiosk from now on (re-enroll to undo)."""
+    from .enroll import revoke
+
+    engine = _engine(hub_dir, db_url)
+    try:
+        revoke(engine, village, reason)
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+    click.echo(f"kiosk {village} revoked; its reports are refused until it is enrolled again")
+
+
+@hub.command("kiosks")
+@hub_option
+@db_option
+def hub_kiosks(hub_dir: str, db_url: str | None) -> None:
+    """Every kiosk: key, enrollment, last report, latest health."""
+    from .fleet import fleet_lines
+
+    engine = _engine(hub_dir, db_url)
+    try:
+        click.echo("\n".join(fleet_lines(engine)))
+    finally:
+        engine.dispose()
+
+
+@hub.command("import")
+@hub_option
+@db_option
+@click.argument("stick_dir", type=click.Path(file_okay=False, exists=True))
+def hub_import(hub_dir: str, db_url: str | None, stick_dir: str) -> None:
+    """Take the reports a USB stick carries; write the hub's answers back onto it."""
+    from pathlib import Path
+
+    from .ingest import Ingestor
+    from .report_keys import load_report_keys
+    from .stick_import import import_stick
+
+    engine = _engine(hub_dir, db_url)
+    try:
+        ingestor = Ingestor(engine, load_report_keys(Path(hub_dir)))
+        results = import_stick(ingestor, Path(stick_dir))
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+    for item in results:
+        mark = "ok" if item.outcome.ok else "REFUSED"
+        click.echo(f"{mark:7} {item.path.name}: {item.outcome.reason}")
+    click.echo(f"{len(results)} bundle(s) on {stick_dir}")
+    if any(not item.outcome.ok for item in results):
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------- console (issue 15)

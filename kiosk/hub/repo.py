@@ -181,10 +181,24 @@ class Hub:
         target_path = self.targets_dir / f"{sha}.{TARGET_NAME}"
         atomic_write_bytes(target_path, data)  # 1. the release itself
         targets = targets_md.signed
-        targets.targets = {TARGET_NAME: info}
+        targets.targets[TARGET_NAME] = info  # other targets (the report key) stay listed
         self._sign_and_write_chain(Metadata(targets), signers, bump=True)  # 2-4.
         self._prune()
         return Published(version, sha, len(data), target_path)
+
+    def sign_file(self, name: str, data: bytes) -> None:
+        """Publish a small signed file beside the releases (e.g. the hub's report key,
+        kiosk/hub/report_keys.py): kiosks get it through the same TUF checks."""
+        from tuf.api.metadata import Metadata, TargetFile
+
+        if name == TARGET_NAME:
+            raise SyncError(f"{name} is the catalog release: use publish")
+        signers = self._signers("targets", "snapshot", "timestamp")
+        targets_md = self._latest("targets")
+        info = TargetFile.from_data(name, data, ["sha256"])
+        atomic_write_bytes(self.targets_dir / f"{info.hashes['sha256']}.{name}", data)
+        targets_md.signed.targets[name] = info
+        self._sign_and_write_chain(Metadata(targets_md.signed), signers, bump=True)
 
     def last_release_version(self) -> int:
         info = self._latest("targets").signed.targets.get(TARGET_NAME)

@@ -117,6 +117,19 @@ class HubClient:
         info.verify_length_and_hashes(data)
         return data
 
+    def fetch_file(self, name: str, folder: Path, have_sha256: str | None = None) -> bytes | None:
+        """A small extra target (e.g. the hub's report key), verified like a release;
+        None if the hub lists none, or if it is the one we have (``have_sha256``)."""
+        info = self.updater.get_targetinfo(name)
+        if info is None or info.hashes.get("sha256") == have_sha256:
+            return None
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{info.hashes['sha256']}.{name}"
+        self.updater.download_target(info, filepath=str(path))
+        data = path.read_bytes()
+        info.verify_length_and_hashes(data)
+        return data
+
     def _cached(self, role: str) -> Metadata[Any]:
         return Metadata.from_file(str(self.metadata_dir / f"{role}.json"))
 

@@ -73,12 +73,12 @@ class HttpFetcher(FetcherInterface):
         except urllib3.exceptions.HTTPError as exc:
             raise ConnectionCutError(f"{url}: cannot connect ({_why(exc)})") from exc
         if response.status >= 400 or response.status in (301, 302, 303, 307, 308):
-            response.release_conn()
+            _discard(response)
             if 300 <= response.status < 400:  # portals redirect to their login page
                 raise CaptivePortalError(f"{url}: redirected to {response.headers.get('Location')}")
             raise exceptions.DownloadHTTPError(f"{url}: HTTP {response.status}", response.status)
         if "text/html" in response.headers.get("Content-Type", ""):
-            response.release_conn()
+            _discard(response)
             raise CaptivePortalError(f"{url}: got a web page instead of the file")
         return self._chunks(url, response)
 
@@ -104,6 +104,14 @@ class HttpFetcher(FetcherInterface):
             raise ConnectionCutError(f"{url}: connection cut ({_why(exc)})") from exc
         finally:
             response.release_conn()
+
+
+def _discard(response: urllib3.BaseHTTPResponse) -> None:
+    """Drop an answer we will not read. Its body must not stay on a kept-alive connection
+    (the next request would read it as its status line: a 404 page from nginx or the
+    hub app), and reading it could take forever (an endless portal page): close it."""
+    response.close()
+    response.release_conn()
 
 
 class FolderFetcher(FetcherInterface):

@@ -155,6 +155,7 @@ class _Cycle:
             raise SyncError("the hub has no catalog published yet ('kiosk hub publish')")
         # Verified and unexpired at the floor: safe to move the floor forward.
         floor.raise_to(self.started, offer.issued)
+        _take_report_key(client, self.config, staging)
         changed = not self.activator.is_current(offer.sha256)
         if changed:
             self.activator.check_offer(offer.version, offer.sha256)
@@ -191,6 +192,22 @@ class _Cycle:
             )
         except OSError as exc:
             log.error("cannot write sync status: %s", exc)
+
+
+def _take_report_key(client: HubClient, config: Config, staging: Path) -> None:
+    """The hub's report key rides the same verified metadata (docs/reports.md)."""
+    import hashlib
+
+    from ..reports.hubkey import TARGET_NAME, key_path, store_hub_key
+
+    try:
+        have = hashlib.sha256(key_path(config.state_path).read_bytes()).hexdigest()
+    except OSError:
+        have = None
+    data = client.fetch_file(TARGET_NAME, staging, have)
+    if data is not None:
+        store_hub_key(config.state_path, data)
+        log.info("received the hub's report key")
 
 
 def _trust_root(config: Config) -> bytes:

@@ -74,5 +74,5 @@ ALL = {
 }
 
 
-def sample(kind: str) -> dict:
-    return copy.deepcopy(ALL[kind]())
+def sample(kind: str, **kwargs) -> dict:
+    return copy.deepcopy(ALL[kind](**kwargs))

@@ -67,7 +67,9 @@ def test_publish_numbers_releases_and_names_targets_by_hash(hub_dir, catalog_cop
         out = invoke("hub", "publish", str(catalog_copy), "--hub", str(hub_dir))
         assert f"published catalog version {expected}" in out.output
     names = [p.name for p in (hub_dir / "public/targets").iterdir()]
-    assert len(names) == 2 and all(len(n.split(".")[0]) == 64 for n in names)
+    releases = [n for n in names if n.endswith(".catalog.json")]
+    assert len(releases) == 2 and all(len(n.split(".")[0]) == 64 for n in names)
+    assert [n.split(".", 1)[1] for n in names if n not in releases] == ["report-key.json"]
 
 
 def test_refresh_resigns_only_when_due_and_warns_loudly(hub_dir):
@@ -75,10 +77,11 @@ def test_refresh_resigns_only_when_due_and_warns_loudly(hub_dir):
     assert out.exit_code == 0 and "nothing due" in out.output
     later = datetime.now(UTC) + timedelta(days=10)
     done, warnings = Hub(hub_dir, now=lambda: later).refresh()
-    assert done == ["re-signed timestamp (version 2)"] and warnings == []
+    # init signed twice: the empty metadata, then the report key (docs/reports.md)
+    assert done == ["re-signed timestamp (version 3)"] and warnings == []
     much_later = datetime.now(UTC) + timedelta(days=170)
     done, warnings = Hub(hub_dir, now=lambda: much_later).refresh()
-    assert "re-signed snapshot (version 2)" in done
+    assert "re-signed snapshot (version 3)" in done
     assert any(w.startswith("WARNING: targets expires in") for w in warnings)
     out = invoke("hub", "refresh", "--hub", str(hub_dir), "--force")
     assert out.exit_code == 0 and "re-signed timestamp" in out.output

@@ -1,0 +1,324 @@
+"""Reports: bytes on the wire for a busy kiosk-day, and hub ingest of a 30-day backlog.
+
+1. Wire: a real kiosk pushes a busy day (300 page views, 40 slips, 10 SKM surveys,
+   2 complaints, hourly counts, health) to a real hub app under waitress, through a
+   byte-counting TCP relay: everything in both directions at the HTTP level (request
+   line, headers, bodies; TCP/IP framing not counted). Once as one push for the day,
+   once as four pushes (every 6 hours).
+2. Ingest: 300 enrolled kiosks, each with a 30-day backlog (25 records a day: 12 hourly
+   counts, 10 surveys, 2 complaints, 1 health = 225,000 records), as real signed and
+   sealed bundles; time to take them all in, on SQLite and on PostgreSQL (a throwaway
+   Debian cluster, as in the tests).
+
+Run: .venv/bin/python -m bench.reports [--kiosks 300] [--days 30] [--no-postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import kiosk
+
+REPO = Path(kiosk.__file__).resolve().parent.parent
+SERVICES = [
+    "ktp-el-baru", "kk-baru", "akta-kelahiran", "skck", "pindah-skpwni", "kia",
+    "akta-kematian", "sktm", "legalisasi", "sk-ahli-waris",
+]  # fmt: skip
+
+
+# ---------------------------------------------------------------- a busy day
+
+
+def hourly_counts(rng: random.Random, day: str, views: int, slips: int) -> list[dict[str, Any]]:
+    """A busy day as the web would count it: 12 open hours, views and slips spread."""
+    hours: list[dict[str, Any]] = []
+    for hour in range(8, 20):
+        hours.append(
+            {"hour": f"{day}T{hour:02}:00:00+07:00", "mono_start": 3600.0 * hour, "boot_id": "b",
+             "services": {}, "no_hit": {}, "portal_opens": 0}
+        )  # fmt: skip
+    for _ in range(views):
+        bucket = rng.choice(hours)["services"].setdefault(rng.choice(SERVICES), {})
+        bucket["view"] = bucket.get("view", 0) + 1
+    for i in range(slips):
+        bucket = rng.choice(hours)["services"].setdefault(rng.choice(SERVICES), {})
+        metric = "slip_button" if i % 3 else "slip_site"
+        bucket[metric] = bucket.get(metric, 0) + 1
+    for body in hours:
+        body["portal_opens"] = rng.randint(5, 20)
+    hours[3]["no_hit"] = {"surat tanah": 2}
+    return hours
+
+
+def survey(rng: random.Random) -> dict[str, Any]:
+    unsur = ("persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi",
+             "perilaku", "sarana_prasarana", "pengaduan")  # fmt: skip
+    return {
+        "service": rng.choice(SERVICES),
+        "when": rng.choice(["hari-ini", "minggu-ini"]),
+        "answers": {u: rng.randint(2, 4) for u in unsur},
+        "respondent": {"jenis_kelamin": rng.choice("LP"), "usia": "25-34",
+                       "pendidikan": "SMA", "pekerjaan": "wiraswasta"},
+        "saran": rng.choice([None, "Petugas ramah, antrean agak lama."]),
+    }  # fmt: skip
+
+
+def complaint(n: int, village: str) -> dict[str, Any]:
+    return {
+        "ticket": f"KML-{village.upper()}-{n:05}",
+        "category": "pelayanan_kecamatan",
+        "text": "Loket pelayanan KTP tutup sebelum jam 12 padahal jadwalnya sampai jam 14.",
+        "contact": {"name": "Warga", "phone": "081234567890"},
+        "consent": True,
+    }
+
+
+# ---------------------------------------------------------------- 1. wire
+
+
+class CountingRelay:
+    """127.0.0.1 TCP relay to ``target`` that counts the bytes each way."""
+
+    def __init__(self, target_port: int):
+        self.target = ("127.0.0.1", target_port)
+        self.up = self.down = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            threading.Thread(target=self._pipe, args=(client, server, "up"), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, "down"), daemon=True).start()
+
+    def _pipe(self, src: socket.socket, dst: socket.socket, way: str) -> None:
+        try:
+            while data := src.recv(65536):
+                setattr(self, way, getattr(self, way) + len(data))
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def make_hub(base: Path) -> Path:
+    from kiosk.hub.repo import Hub
+    from kiosk.hub.report_keys import create_report_keys, publish_report_key
+
+    hub = Hub(base / "hub")
+    hub.init()
+    create_report_keys(hub.path)
+    publish_report_key(hub.path)
+    hub.publish(REPO / "catalog", published=date(2026, 11, 1))
+    return hub.path
+
+
+def wire_day(base: Path, pushes: int) -> tuple[int, int, int]:
+    """(bytes up, bytes down, records) for one busy day delivered in ``pushes`` pushes."""
+    from waitress.server import create_server
+
+    from kiosk.config import load_config
+    from kiosk.hub.app import create_hub_app, serve_options
+    from kiosk.hub.enroll import create_enrollment
+    from kiosk.hub.report_keys import load_report_keys
+    from kiosk.outbox import Outbox
+    from kiosk.reports.hubkey import store_hub_key
+    from kiosk.reports.identity import save_enroll_code
+    from kiosk.reports.run import run_reports
+    from tests.conftest import LiveServer
+
+    hub_dir = make_hub(base / f"wire{pushes}")
+    app = create_hub_app(hub_dir)
+    server = LiveServer(app, create_server(app, host="127.0.0.1", port=0, **serve_options()))
+    relay = CountingRelay(server.port)
+    try:
+        state = base / f"kiosk{pushes}"
+        config = load_config(env={}, overrides={
+            "state_dir": str(state), "village": "kemlagi",
+            "report_url": f"http://127.0.0.1:{relay.port}/api/reports"})  # fmt: skip
+        store_hub_key(state, load_report_keys(hub_dir).public.to_json())
+        save_enroll_code(state, create_enrollment(app.extensions["hub_db"], "kemlagi")[0])
+        assert run_reports(config).ok  # enrollment: not part of the day
+        time.sleep(0.2)
+        relay.up = relay.down = 0
+        outbox = Outbox.for_config(config)
+        rng = random.Random(13)
+        hours = hourly_counts(rng, "2026-12-01", views=300, slips=40)
+        residents: list[tuple[str, dict[str, Any]]] = [("survey", survey(rng)) for _ in range(10)]
+        residents += [("complaint", complaint(n, "kemlagi")) for n in range(2)]
+        records = 0
+        per_push = len(hours) // pushes
+        for push in range(pushes):
+            for body in hours[push * per_push : (push + 1) * per_push]:
+                outbox.append("counts", body)
+            for kind, body in residents[push::pushes]:
+                outbox.append(kind, body, priority=kind == "complaint")
+            records += outbox.stats()["records"] + 1  # + this push's health record
+            result = run_reports(config)
+            assert result.ok and outbox.stats()["records"] == 0, result.summary
+        time.sleep(0.2)
+        return relay.up, relay.down, records
+    finally:
+        relay.close()
+        server.stop()
+        app.extensions["hub_db"].dispose()
+
+
+# ---------------------------------------------------------------- 2. ingest
+
+
+def backlog_bundles(keys: Any, kiosks: int, days: int) -> tuple[list[tuple[str, bytes]], int]:
+    """Real bundles as 30 days offline would leave them: [(kiosk id, bytes)], records."""
+    from nacl.public import PublicKey, SealedBox
+    from nacl.signing import SigningKey
+
+    from kiosk.reports.bundle import write_bundle
+    from kiosk.reports.identity import fingerprint
+    from kiosk.reports.packing import pack
+
+    box = SealedBox(PublicKey(keys.public.seal))
+    rng = random.Random(30)
+    out: list[tuple[str, bytes]] = []
+    records = 0
+    for k in range(kiosks):
+        village, signing = f"desa-{k:03}", SigningKey(bytes([k % 256, k // 256]) + b"\1" * 30)
+        entries, blobs, next_id = [], [], 1
+        for d in range(days):
+            day = f"2026-11-{d + 1:02}"
+            bodies = [("counts", b) for b in hourly_counts(rng, day, 300, 40)]
+            bodies += [("survey", survey(rng)) for _ in range(10)]
+            bodies += [("complaint", complaint(d * 2 + n, village)) for n in range(2)]
+            bodies.append(("health", _health()))
+            for kind, body in bodies:
+                envelope = {
+                    "id": next_id,
+                    "kind": kind,
+                    "kiosk_time": f"{day}T09:00:00+00:00",
+                    "boot_id": f"boot{d}",
+                    "mono": 100.0 + next_id,
+                    "clock": "unknown",
+                }
+                if kind in ("survey", "complaint"):
+                    blob = box.encrypt(pack(body))
+                    blobs.append(blob)
+                    entries.append({**envelope, "len": len(blob)})
+                else:
+                    entries.append({**envelope, "body": body})
+                next_id += 1
+        records += len(entries)
+        header = {"v": 1, "kiosk": village, "key": fingerprint(bytes(signing.verify_key)),
+                  "hub": keys.public.fingerprint}  # fmt: skip
+        index = {"kiosk": village, "at": {"boot_id": "now", "mono": 5.0,
+                 "kiosk_time": "2026-12-01T09:00:00+00:00"}, "records": entries}  # fmt: skip
+        data = write_bundle(signing_key=signing, seal_key=keys.public.seal, header=header,
+                            index=index, bodies=blobs)  # fmt: skip
+        out.append((village, data, bytes(signing.verify_key)))  # type: ignore[arg-type]
+    return out, records
+
+
+def _health() -> dict[str, Any]:
+    return {
+        "app_version": "0.1.0", "catalog_version": 3,
+        "sync": {"last_ok": None, "last_error": "hub unreachable", "last_error_at": None},
+        "printer": {"state": "ok", "slips_since_last": 40, "paper_left_mm": 20000},
+        "disk_free_mb": 9000, "uptime_s": 86400, "cpu_temp_c": 55.1,
+        "throttled": {"under_voltage": False, "throttled": False},
+        "clock": {"state": "unknown"}, "outbox": {"records": 500, "bytes": 90000},
+    }  # fmt: skip
+
+
+def ingest_all(url: str, keys: Any, bundles: list[Any]) -> float:
+    """Enroll every kiosk (rows), then time taking in every bundle."""
+    import sqlalchemy as sa
+
+    from kiosk.hub import db
+    from kiosk.hub.ingest import Ingestor
+    from kiosk.reports.identity import fingerprint
+
+    engine = db.connect(url)
+    db.upgrade(engine)
+    now = db.utcnow()
+    with engine.begin() as conn:
+        conn.execute(sa.insert(db.kiosks), [
+            {"kiosk_id": v, "public_key": pk.hex(), "key_fingerprint": fingerprint(pk),
+             "created_at": now, "enrolled_at": now} for v, _, pk in bundles])  # fmt: skip
+    ingestor = Ingestor(engine, keys, now=lambda: now)
+    started = time.perf_counter()
+    for village, data, _ in bundles:
+        outcome = ingestor.ingest(data, transport="usb")
+        assert outcome.ok, (village, outcome.reason)
+    elapsed = time.perf_counter() - started
+    with engine.connect() as conn:
+        stored = conn.scalar(sa.select(sa.func.count()).select_from(db.records))
+    engine.dispose()
+    print(f"    stored {stored:,} records")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kiosks", type=int, default=300)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--no-postgresql", action="store_true")
+    args = parser.parse_args()
+    base = Path(tempfile.mkdtemp(prefix="bench-reports-"))
+    try:
+        print("1. a busy kiosk-day on the wire (300 views, 40 slips, 10 surveys, 2 complaints)")
+        for pushes in (1, 4):
+            up, down, records = wire_day(base, pushes)
+            print(f"   {pushes} push(es): {records} records, {up:,} bytes up + {down:,} bytes "
+                  f"down = {up + down:,} bytes (HTTP, headers included)")  # fmt: skip
+        print(f"2. hub ingest: {args.kiosks} kiosks x {args.days} days of backlog")
+        from kiosk.hub.report_keys import load_report_keys
+
+        keys = load_report_keys(make_hub(base / "ingest"))
+        started = time.perf_counter()
+        bundles, records = backlog_bundles(keys, args.kiosks, args.days)
+        size = sum(len(d) for _, d, _ in bundles)
+        print(f"   {records:,} records in {len(bundles)} bundles, {size / 1e6:.1f} MB "
+              f"(made in {time.perf_counter() - started:.0f} s, not timed)")  # fmt: skip
+        elapsed = ingest_all(f"sqlite:///{base / 'ingest.sqlite3'}", keys, bundles)
+        print(f"   SQLite:     {elapsed:.1f} s ({records / elapsed:,.0f} records/s)")
+        if not args.no_postgresql:
+            from tests.hub.conftest import PgCluster, _pg_bin
+
+            bindir = _pg_bin()
+            if bindir is None:
+                print("   PostgreSQL: not installed (scripts/install-test-deps)")
+                return 0
+            cluster = PgCluster(bindir)
+            cluster.start()
+            try:
+                elapsed = ingest_all(cluster.url("postgres"), keys, bundles)
+                print(f"   PostgreSQL: {elapsed:.1f} s ({records / elapsed:,.0f} records/s)")
+            finally:
+                cluster.stop()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

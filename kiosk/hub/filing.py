@@ -1,0 +1,178 @@
+"""Filing records into the tables the console reads, one table per kind.
+
+Rows are collected for a whole bundle and written with one multi-row INSERT per table
+(a month's backlog of a kiosk is a few thousand rows: statements, not rows, cost).
+Residents' tables keep only what the console needs: a survey has a day and a village,
+no time of day and no link back to its record row (it cannot be joined to a complaint).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from . import db
+from .placing import Placer
+
+
+class Filing:
+    """The rows of one bundle's new records, per table."""
+
+    def __init__(self, placer: Placer):
+        self.placer = placer
+        self.rows: dict[sa.Table, list[dict[str, Any]]] = defaultdict(list)
+
+    def add(self, pk: int, row: dict[str, Any], body: dict[str, Any]) -> None:
+        getattr(self, f"_{row['kind']}")(pk, row, body)
+
+    def flush(self, conn: Connection) -> None:
+        _unique_tickets(conn, self.rows.get(db.complaints, []))
+        for table in db.metadata.sorted_tables:  # parents before children
+            rows = self.rows.get(table)
+            if not rows:
+                continue
+            if table in PLAIN_TABLES:
+                _insert_plain(conn, table, rows)
+            else:
+                conn.execute(sa.insert(table), rows)
+        self.rows.clear()
+
+    # ------------------------------------------------------------ kinds
+
+    def _health(self, pk: int, row: dict[str, Any], body: dict[str, Any]) -> None:
+        printer, sync = body["printer"], body["sync"]
+        throttled = body.get("throttled") or {}
+        self.rows[db.health].append(
+            {
+                "record_pk": pk,
+                "kiosk_id": row["kiosk_id"],
+                "received_at": row["received_at"],
+                "placed_at": row["placed_at"],
+                "day": row["day"],
+                "app_version": body["app_version"],
+                "catalog_version": body["catalog_version"],
+                "sync_last_ok": sync["last_ok"],
+                "sync_last_error": sync["last_error"],
+                "printer_state": printer["state"],
+                "slips_since_last": printer["slips_since_last"],
+                "paper_left_mm": printer["paper_left_mm"],
+                "disk_free_mb": body["disk_free_mb"],
+                "uptime_s": body["uptime_s"],
+                "cpu_temp_c": body["cpu_temp_c"],
+                "under_voltage": throttled.get("under_voltage"),
+                "throttled": throttled.get("throttled"),
+                "clock_state": body["clock"]["state"],
+                "outbox_records": body["outbox"]["records"],
+                "outbox_bytes": body["outbox"]["bytes"],
+                "body": body,
+            }
+        )
+
+    def _counts(self, pk: int, row: dict[str, Any], body: dict[str, Any]) -> None:
+        when, _ = self.placer.place(body["boot_id"], body["mono_start"], body["hour"], row["clock"])
+        day = db.wib_day(when)
+        hour = None if body.get("compacted") == "day" else when.astimezone(db.WIB).hour
+        base = {"record_pk": pk, "kiosk_id": row["kiosk_id"], "day": day}
+        out = self.rows[db.counts]
+        for service, metrics in body["services"].items():
+            for metric, n in metrics.items():
+                if n:
+                    out.append(
+                        {**base, "hour": hour, "service_id": service, "metric": metric, "n": n}
+                    )
+        if body["portal_opens"]:
+            out.append(
+                {
+                    **base,
+                    "hour": hour,
+                    "service_id": "",
+                    "metric": "portal_opens",
+                    "n": body["portal_opens"],
+                }
+            )
+        for query, n in body["no_hit"].items():
+            self.rows[db.no_hit_searches].append({**base, "query": query, "n": n})
+
+    def _survey(self, pk: int, row: dict[str, Any], body: dict[str, Any]) -> None:
+        answers, who = body["answers"], body["respondent"]
+        self.rows[db.surveys].append(
+            {
+                "kiosk_id": row["kiosk_id"],
+                "day": row["day"],
+                "service_id": body["service"],
+                "when": body["when"],
+                **{f"u_{name}": answers.get(name) for name in db.UNSUR},
+                "jenis_kelamin": who["jenis_kelamin"],
+                "usia": who["usia"],
+                "pendidikan": who["pendidikan"],
+                "pekerjaan": who["pekerjaan"],
+                "saran": body["saran"],
+            }
+        )
+
+    def _feedback(self, pk: int, row: dict[str, Any], body: dict[str, Any]) -> None:
+        self.rows[db.feedback].append(
+            {
+                "kiosk_id": row["kiosk_id"],
+                "day": row["day"],
+                "service_id": body["service"],
+                "answer": body["answer"],
+                "note": body["note"],
+            }
+        )
+
+    def _complaint(self, pk: int, row: dict[str, Any], body: dict[str, Any]) -> None:
+        contact = body.get("contact") or {}
+        received: datetime = row["received_at"]
+        self.rows[db.complaints].append(
+            {
+                "ticket": body["ticket"],
+                "kiosk_id": row["kiosk_id"],
+                "record_pk": pk,
+                "received_at": received,
+                "day": row["day"],
+                "category": body["category"],
+                "text": body["text"],
+                "contact_name": contact.get("name") if body["consent"] else None,
+                "contact_phone": contact.get("phone") if body["consent"] else None,
+                "consent": body["consent"],
+                "status": "diterima",
+                "status_changed_at": received,
+            }
+        )
+
+
+def _unique_tickets(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """A ticket number the hub already holds (a kiosk's counter reset) gets a suffix
+    instead of failing the bundle: the complaint is never lost."""
+    if not rows:
+        return
+    wanted = [row["ticket"] for row in rows]
+    taken = set(
+        conn.scalars(sa.select(db.complaints.c.ticket).where(db.complaints.c.ticket.in_(wanted)))
+    )
+    for row in rows:
+        if row["ticket"] in taken:
+            row["ticket"] = f"{row['ticket'][:30]}-{row['record_pk']}"
+        taken.add(row["ticket"])
+
+
+# Tables with only numbers and short text: their many rows (a month of hourly counts is
+# thousands per kiosk) go straight to the driver's executemany. SQLAlchemy's per-row
+# parameter processing cost more than the database's own work here (bench/reports.py).
+PLAIN_TABLES = (db.counts, db.no_hit_searches)
+
+
+def _insert_plain(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    names = list(rows[0])
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(mark for _ in names)})"
+    values = [
+        tuple(v.isoformat() if isinstance(v, date) else v for v in (row[n] for n in names))
+        for row in rows
+    ]
+    conn.exec_driver_sql(sql, values)
