@@ -292,7 +292,7 @@ def hub_enroll(village: str, hub_dir: str, db_url: str | None, name: str | None)
         engine.dispose()
     click.echo(f"Enrollment code for {village}: {code}")
     click.echo(f"  valid once, until {expires:%Y-%m-%d %H:%M} UTC.")
-    click.echo(f"  On the kiosk: kiosk enroll {code}   (or install.sh --enroll-code {code})")
+    click.echo(f"  On the kiosk: kiosk enroll {code}")
 
 
 @hub.command("revoke")

@@ -2,7 +2,7 @@
 
 ``kiosk hub enroll VILLAGE`` makes a code (60 random bits, Crockford base32, shown as
 ``7KQ2-M9XD-4TPA``); the hub keeps only its SHA-256. The technician gives it to the
-kiosk (``install.sh --enroll-code``, or ``kiosk enroll CODE``); the kiosk's next report
+kiosk (``kiosk enroll CODE``); the kiosk's next report
 carries it sealed to the hub, with its public key, and the hub binds that key to the
 village and marks the code used. A code works once, for one village, for 14 days.
 Revoking refuses the kiosk's reports at once; enrolling it again (a new code) lifts that.

@@ -3,8 +3,8 @@
 The key is made on first use (PyNaCl, from the OS's random source), written once with
 O_EXCL and mode 0600 in ``<state>/identity/kiosk.key``; it never leaves the kiosk. The
 hub learns the public half at enrollment: a technician asks the hub for a one-time
-code (``kiosk hub enroll VILLAGE``), gives it to the kiosk (``kiosk enroll CODE`` or
-install.sh), and the kiosk's next report carries the code, sealed to the hub, beside
+code (``kiosk hub enroll VILLAGE``), gives it to the kiosk (``kiosk enroll CODE``),
+and the kiosk's next report carries the code, sealed to the hub, beside
 its public key. The hub binds that key to the village and burns the code.
 """
 
