@@ -44,33 +44,7 @@ class Filing:
     # ------------------------------------------------------------ kinds
 
     def _health(self, pk: int, row: dict[str, Any], body: dict[str, Any]) -> None:
-        printer, sync = body["printer"], body["sync"]
-        throttled = body.get("throttled") or {}
-        self.rows[db.health].append(
-            {
-                "record_pk": pk,
-                "kiosk_id": row["kiosk_id"],
-                "received_at": row["received_at"],
-                "placed_at": row["placed_at"],
-                "day": row["day"],
-                "app_version": body["app_version"],
-                "catalog_version": body["catalog_version"],
-                "sync_last_ok": sync["last_ok"],
-                "sync_last_error": sync["last_error"],
-                "printer_state": printer["state"],
-                "slips_since_last": printer["slips_since_last"],
-                "paper_left_mm": printer["paper_left_mm"],
-                "disk_free_mb": body["disk_free_mb"],
-                "uptime_s": body["uptime_s"],
-                "cpu_temp_c": body["cpu_temp_c"],
-                "under_voltage": throttled.get("under_voltage"),
-                "throttled": throttled.get("throttled"),
-                "clock_state": body["clock"]["state"],
-                "outbox_records": body["outbox"]["records"],
-                "outbox_bytes": body["outbox"]["bytes"],
-                "body": body,
-            }
-        )
+        self.rows[db.health].append(health_row(pk, row, body))
 
     def _counts(self, pk: int, row: dict[str, Any], body: dict[str, Any]) -> None:
         when, _ = self.placer.place(body["boot_id"], body["mono_start"], body["hour"], row["clock"])
@@ -176,3 +150,32 @@ def _insert_plain(conn: Connection, table: sa.Table, rows: list[dict[str, Any]])
         for row in rows
     ]
     conn.exec_driver_sql(sql, values)
+
+
+def health_row(pk: int, placed: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """One ``health`` table row from a record body; ``placed`` gives kiosk id and dates."""
+    printer, sync = body["printer"], body["sync"]
+    throttled = body.get("throttled") or {}
+    return {
+        "record_pk": pk,
+        "kiosk_id": placed["kiosk_id"],
+        "received_at": placed["received_at"],
+        "placed_at": placed["placed_at"],
+        "day": placed["day"],
+        "app_version": body["app_version"],
+        "catalog_version": body["catalog_version"],
+        "sync_last_ok": sync["last_ok"],
+        "sync_last_error": sync["last_error"],
+        "printer_state": printer["state"],
+        "slips_since_last": printer["slips_since_last"],
+        "paper_left_mm": printer["paper_left_mm"],
+        "disk_free_mb": body["disk_free_mb"],
+        "uptime_s": body["uptime_s"],
+        "cpu_temp_c": body["cpu_temp_c"],
+        "under_voltage": throttled.get("under_voltage"),
+        "throttled": throttled.get("throttled"),
+        "clock_state": body["clock"]["state"],
+        "outbox_records": body["outbox"]["records"],
+        "outbox_bytes": body["outbox"]["bytes"],
+        "body": body,
+    }

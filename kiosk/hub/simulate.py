@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from . import db
+from . import db, filing
 from .ikm import UNSUR_KEYS
 from .utc import WIB
 
@@ -180,31 +180,10 @@ def health_body(rng: random.Random, placed: datetime, **changes: Any) -> dict[st
 
 
 def health_row(pk: int, kiosk_id: str, placed: datetime, body: dict[str, Any]) -> dict[str, Any]:
-    sync, printer = body["sync"], body["printer"]
-    throttled = body.get("throttled") or {}
-    return {
-        "record_pk": pk,
-        "kiosk_id": kiosk_id,
-        "received_at": placed,
-        "placed_at": placed,
-        "day": placed.astimezone(WIB).date(),
-        "app_version": body["app_version"],
-        "catalog_version": body["catalog_version"],
-        "sync_last_ok": sync["last_ok"],
-        "sync_last_error": sync["last_error"],
-        "printer_state": printer["state"],
-        "slips_since_last": printer["slips_since_last"],
-        "paper_left_mm": printer["paper_left_mm"],
-        "disk_free_mb": body["disk_free_mb"],
-        "uptime_s": body["uptime_s"],
-        "cpu_temp_c": body["cpu_temp_c"],
-        "under_voltage": throttled.get("under_voltage"),
-        "throttled": throttled.get("throttled"),
-        "clock_state": body["clock"]["state"],
-        "outbox_records": body["outbox"]["records"],
-        "outbox_bytes": body["outbox"]["bytes"],
-        "body": body,
-    }
+    """A simulated health row, placed at ``placed`` as if received then."""
+    day = placed.astimezone(WIB).date()
+    where = {"kiosk_id": kiosk_id, "received_at": placed, "placed_at": placed, "day": day}
+    return filing.health_row(pk, where, body)
 
 
 def survey_row(
