@@ -15,7 +15,9 @@ LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 
 HOSTILE = [
     ("billion laughs", LAUGHS, "anchors and aliases (& and *) are not allowed"),
-    ("deep brackets", "[" * 100_000, "YAML syntax error"),
+    # Unclosed and too deep at once: PyYAML 6.0.4 reports the syntax error first, Bookworm's
+    # 6.0.x meets the depth limit first. Either way it is one plain problem line.
+    ("deep brackets", "[" * 100_000, ("YAML syntax error", "nests deeper than 32 levels")),
     ("long number", "id: " + "1" * 100_000, "has a value of 100,000 characters"),
     ("number past Python's limit", "id: " + "1" * 5000, "cannot be read"),
     ("many values", "[" + "1, " * 60_000 + "1]", "has more than 50,000 values"),
@@ -41,7 +43,8 @@ def test_a_hostile_service_file_is_one_problem_line(catalog_copy, text, message)
     result = check(catalog_copy)
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if "services/kk-baru.yaml" in line]
-    assert len(lines) == 1 and message in lines[0], result.output
+    messages = message if isinstance(message, tuple) else (message,)
+    assert len(lines) == 1 and any(m in lines[0] for m in messages), result.output
     assert "Traceback" not in result.output
     assert max(len(line) for line in result.output.splitlines()) < 400
 
