@@ -4,6 +4,8 @@ the demo hub in Debian's chromium at 1366 px, and the fleet on a 360 px phone.""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -41,17 +43,24 @@ def log_in(driver, base: str) -> None:
     driver.find_element(By.CSS_SELECTOR, "form.login button").click()
 
 
+@contextmanager
+def demo_console(tmp: Path) -> Iterator[str]:
+    """The demo hub in ``tmp`` with an admin "bench", served on 127.0.0.1: yields its URL."""
+    hub = tmp / "hub"
+    hub.mkdir()
+    engine = db.connect(db.default_url(hub))
+    db.upgrade(engine)
+    fill_demo(engine, today=date.today())
+    accounts.add_user(engine, "bench", "admin", PASSWORD, now=db.utcnow(), hasher=FAST)
+    engine.dispose()
+    app = create_hub_app(hub, test_config={"CONSOLE_PASSWORD_HASHER": FAST})
+    with serving(app) as base:
+        yield base
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pelita-screens-") as tmp:
-        hub = Path(tmp) / "hub"
-        hub.mkdir()
-        engine = db.connect(db.default_url(hub))
-        db.upgrade(engine)
-        fill_demo(engine, today=date.today())
-        accounts.add_user(engine, "bench", "admin", PASSWORD, now=db.utcnow(), hasher=FAST)
-        engine.dispose()
-        app = create_hub_app(hub, test_config={"CONSOLE_PASSWORD_HASHER": FAST})
-        with serving(app) as base:
+        with demo_console(Path(tmp)) as base:
             Session(base).login("bench")  # the server answers before chromium starts
             driver = start_chromium(Path(tmp) / "unduhan")
             try:
