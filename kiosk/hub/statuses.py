@@ -31,7 +31,7 @@ from typing import Any
 
 from ..errors import SyncError
 from ..fsutil import atomic_write_bytes
-from ..voice.statuses import ANSWER_MAX, FORMAT, STATUSES, TARGET_NAME, parse_statuses, ticket_key
+from ..voice.statuses import ANSWER_MAX, FORMAT, TARGET_NAME, entry_for, parse_statuses, ticket_key
 from .keys import generate_key, load_signer
 from .repo import EXPIRY, Hub, Published
 
@@ -47,7 +47,7 @@ class TicketStatus:
     """One ticket as the kiosks show it: never anything about the complainant."""
 
     ticket: str  # canonical code, ABCD-EFGH
-    status: str  # one of kiosk.voice.statuses.STATUSES
+    status: str  # one of the console's STAGES (or a format-1 STATUS), kiosk.voice.statuses
     date: date
     answer: str | None = None  # the kecamatan's public answer
 
@@ -56,12 +56,14 @@ def status_document(entries: Iterable[TicketStatus], published: datetime) -> byt
     """The target's bytes (canonical JSON); ValueError if an entry is not publishable."""
     tickets: dict[str, dict[str, Any]] = {}
     for entry in entries:
-        if entry.status not in STATUSES:
-            raise ValueError(f"ticket {entry.ticket}: unknown status {entry.status!r}")
+        try:
+            keys = entry_for(entry.status)
+        except ValueError as exc:
+            raise ValueError(f"ticket {entry.ticket}: {exc}") from None
         if entry.answer is not None and len(entry.answer) > ANSWER_MAX:
             raise ValueError(f"ticket {entry.ticket}: answer longer than {ANSWER_MAX}")
         tickets[ticket_key(entry.ticket)] = {
-            "status": entry.status,
+            **keys,
             "date": entry.date.isoformat(),
             "answer": entry.answer or None,
         }
