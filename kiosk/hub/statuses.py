@@ -98,12 +98,22 @@ def enable_statuses(hub: Hub) -> str:
         targets.delegations = Delegations(keys={key.keyid: key}, roles={ROLE: role})
         signers = hub._signers("targets", "snapshot", "timestamp")
         hub._sign_and_write_chain(Metadata(targets), signers, bump=True)
+        if not hub._versions(ROLE):
+            _sign_chain(hub, _empty_role())  # kiosks find the role (empty) before any publish
     return f"complaint statuses delegated to the online key {key_path}"
+
+
+def _empty_role() -> Any:
+    from tuf.api.metadata import Targets
+
+    role = Targets()
+    role.version = 0  # the first signing makes it version 1
+    return role
 
 
 def publish_statuses(hub: Hub, entries: Iterable[TicketStatus]) -> Published:
     """Sign and publish the whole status table (replaces the previous one)."""
-    from tuf.api.metadata import TargetFile, Targets
+    from tuf.api.metadata import TargetFile
 
     now = hub.now()
     data = status_document(entries, now)
@@ -115,11 +125,7 @@ def publish_statuses(hub: Hub, entries: Iterable[TicketStatus]) -> Published:
         sha = info.hashes["sha256"]
         target_path = hub.targets_dir / f"{sha}.{TARGET_NAME}"
         atomic_write_bytes(target_path, data)  # 1. the file itself
-        if hub._versions(ROLE):
-            role = hub._latest(ROLE).signed
-        else:
-            role = Targets()
-            role.version = 0  # the first signing makes it version 1
+        role = hub._latest(ROLE).signed if hub._versions(ROLE) else _empty_role()
         role.targets = {TARGET_NAME: info}
         version = _sign_chain(hub, role)
     return Published(version, sha, len(data), target_path)

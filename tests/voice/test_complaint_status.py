@@ -173,6 +173,17 @@ def test_a_stage_this_kiosk_does_not_know_falls_back_to_the_status():
         )
 
 
+def test_a_kiosk_syncing_before_the_first_publish_hears_of_no_statuses(tmp_path):
+    fresh = Hub(tmp_path / "fresh")
+    fresh.init(root_keys=1, root_threshold=1)
+    enable_statuses(fresh)  # as 'kiosk hub init' does, before anything is published
+    fresh.publish(CATALOG_DIR, published=date(2026, 11, 1))
+    config = kiosk(tmp_path, fresh)
+    result = run_sync(config, str(stick(tmp_path, fresh)))
+    assert result.ok and "No complaint statuses published by the hub yet" in result.summary
+    assert read_status(config, "complaints")["ok"] is True
+
+
 def test_delegation_is_set_up_once(hub):
     assert "already delegated" in enable_statuses(hub)
 

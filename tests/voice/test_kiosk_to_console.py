@@ -158,7 +158,8 @@ def kiosk_site(tmp_path, hub):
     out = kiosk("hub", "enroll", VILLAGE, "--hub", str(hub_dir))
     code = next(x for x in out.splitlines() if x.startswith("Enrollment code")).split()[-1]
     kiosk("enroll", code, "--config", str(conf))
-    kiosk("sync", "--config", str(conf))
+    first = kiosk("sync", "--config", str(conf))
+    assert "No complaint statuses published by the hub yet" in first
     site = start("serve", "--config", str(conf), url=f"http://127.0.0.1:{port}/")
     try:
         yield conf, f"http://127.0.0.1:{port}"
