@@ -10,8 +10,9 @@ signed by the kiosk's key over ``pelita-beat|<kiosk id>|<unix seconds>``. It say
 nothing about anyone: no record, no health, only "kiosk X, now". The hub
 (``kiosk/hub/beats.py``) checks the signature against the enrolled key and the time
 against its own clock, and notes the kiosk as seen. About 110 bytes an hour instead of
-a push (~800 bytes). Sent only when ``report_url`` is set: a kiosk that reports by
-stick does not announce itself to whatever serves its catalog.
+a push (~800 bytes), and none when the same sync has just pushed. Sent only when
+``report_url`` is set: a kiosk that reports by stick does not announce itself to
+whatever serves its catalog.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import time
 
 from ..config import Config
 from ..errors import KioskError
+from .cadence import seconds_since_push
 from .identity import load_identity
 
 HEADER = "Pelita-Beat"
+JUST_PUSHED_S = 600
 
 
 def beat_message(kiosk_id: str, when: int) -> bytes:
@@ -34,6 +37,9 @@ def beat_header(config: Config, *, now: float | None = None) -> str | None:
     """The header value for this moment, or None (no report_url, or no usable key)."""
     if not config.report_url:
         return None
+    since = seconds_since_push(config)
+    if since is not None and 0 <= since < JUST_PUSHED_S:
+        return None  # this sync's push already told the hub
     try:
         me = load_identity(config.state_path, config.village)
     except (KioskError, OSError):

@@ -66,13 +66,20 @@ def push_reason(config: Config, stats: dict[str, int], *, enrolling: bool) -> st
     return None
 
 
-def seconds_to_wait(config: Config, memo: dict[str, Any] | None = None) -> float:
-    """Seconds until the next scheduled push (0 when due or unknown)."""
+def seconds_since_push(config: Config, memo: dict[str, Any] | None = None) -> float | None:
+    """Seconds since the hub answered the last push, if that was in this boot."""
     memo = _memo(config) if memo is None else memo
     mono = memo.get("mono")
     if memo.get("boot_id") != clockstate.boot_id() or not isinstance(mono, int | float):
+        return None
+    return clockstate.mono() - mono
+
+
+def seconds_to_wait(config: Config, memo: dict[str, Any] | None = None) -> float:
+    """Seconds until the next scheduled push (0 when due or unknown)."""
+    elapsed = seconds_since_push(config, memo)
+    if elapsed is None:
         return 0.0
-    elapsed = clockstate.mono() - mono
     return max(0.0, config.report_every_hours * 3600 - SLACK_S - elapsed)
 
 

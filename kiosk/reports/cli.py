@@ -11,6 +11,11 @@ from ..config import Config
 from ..errors import KioskError
 
 
+def hidden(code: str) -> str:
+    """Enough of a code to tell which one it is, not enough to use it (logs, screens)."""
+    return code[:4] + "-****-****"
+
+
 @click.command()
 @config_option
 def identity(config_file: str | None) -> None:
@@ -29,7 +34,7 @@ def identity(config_file: str | None) -> None:
     code = pending_enroll_code(config.state_path)
     confirmed = last_enrollment(config.state_path)
     if code:
-        state = f"code {code} waiting to be sent"
+        state = f"code {hidden(code)} waiting to be sent"
     else:
         state = "no code pending" + (f" (confirmed by the hub {confirmed})" if confirmed else "")
     click.echo(f"enrollment:  {state}")
@@ -64,7 +69,7 @@ def enroll(code: str, config_file: str | None) -> None:
         click.echo(f"kiosk {me.kiosk_id} (key {me.fingerprint}) is enrolled: the hub confirmed "
                    f"this code on {done}; nothing to do")  # fmt: skip
         return
-    click.echo(f"kiosk {me.kiosk_id} (key {me.fingerprint}): code {code} kept for the hub")
+    click.echo(f"kiosk {me.kiosk_id} (key {me.fingerprint}): code {hidden(code)} kept for the hub")
     outcome = _deliver(config)
     if pending_enroll_code(config.state_path) is None:
         click.echo("enrolled: the hub confirmed this kiosk's key")

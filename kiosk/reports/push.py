@@ -34,7 +34,7 @@ def post_bundle(
             "POST",
             url,
             body=data,
-            headers={"Content-Type": "application/octet-stream", "User-Agent": "pelita"},
+            headers={"User-Agent": "pelita"},  # no more: every push is paid in mobile data
             timeout=timeout,
             preload_content=False,
             redirect=False,

@@ -49,9 +49,7 @@ def enrolled(world, tmp_path, **changes):
     return config, Outbox.for_config(config)
 
 
-def test_the_hourly_sync_pushes_once_a_day_and_sooner_for_what_cannot_wait(
-    world, tmp_path, clock
-):
+def test_the_hourly_sync_pushes_once_a_day_and_sooner_for_what_cannot_wait(world, tmp_path, clock):
     config, outbox = enrolled(world, tmp_path)
     stored = count(world)
     outbox.append("counts", sample("counts"))
@@ -96,6 +94,8 @@ def test_a_failed_push_is_tried_again_at_the_next_sync(world, tmp_path, clock):
 
 def test_the_catalog_pull_tells_the_hub_the_kiosk_is_alive(world, tmp_path, clock):
     config, _ = enrolled(world, tmp_path)
+    assert beat_header(config) is None  # the push of this very sync told the hub already
+    clock["mono"] += 3600  # the next hourly sync: no push due
     long_ago = datetime(2026, 1, 1, tzinfo=UTC)
     with world.engine.begin() as conn:
         conn.execute(sa.update(db.kiosks).values(last_seen_at=long_ago, last_transport="http"))
@@ -108,6 +108,7 @@ def test_the_catalog_pull_tells_the_hub_the_kiosk_is_alive(world, tmp_path, cloc
 
 def test_only_a_fresh_beat_signed_by_the_enrolled_key_counts(world, tmp_path, clock):
     config, _ = enrolled(world, tmp_path)
+    clock["mono"] += 3600
     now = datetime.now(UTC)
     other = world.kiosk(tmp_path / "other")  # the same village id, another key
     stale = beat_header(config, now=(now - timedelta(hours=2)).timestamp())
@@ -117,3 +118,15 @@ def test_only_a_fresh_beat_signed_by_the_enrolled_key_counts(world, tmp_path, cl
         assert not note_beat(world.engine, bad or "", now=now), bad
     assert note_beat(world.engine, beat_header(config) or "", now=now)
     assert beat_header(config.replace(report_url="")) is None  # stick-only: no beat at all
+
+
+def test_kiosk_endpoints_carry_no_browser_headers(world):
+    """Kiosks pay for every byte; the console's pages keep their security headers."""
+    import urllib3
+
+    pool = urllib3.PoolManager()
+    for path in ("/api/status", "/public/metadata/timestamp.json"):
+        answer = pool.request("GET", world.server.url + path)
+        assert answer.status == 200 and "Content-Security-Policy" not in answer.headers, path
+    page = pool.request("GET", world.server.url + "/masuk", redirect=False)
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]

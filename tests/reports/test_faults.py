@@ -158,7 +158,8 @@ def test_two_report_cycles_at_once_on_the_kiosk_take_turns(world, tmp_path):
     config, outbox = ready_kiosk(world, tmp_path)
     results = []
     threads = [
-        threading.Thread(target=lambda: results.append(run_reports(config, force=True))) for _ in range(3)
+        threading.Thread(target=lambda: results.append(run_reports(config, force=True)))
+        for _ in range(3)
     ]
     for thread in threads:
         thread.start()
