@@ -196,7 +196,7 @@ def test_rerun_without_flags_keeps_the_halls_config(installer, tmp_path):
     assert "ssid=Info Watesprojo" in profile
 
 
-CODE = "7KQ2-M9XD-4TPA"
+CODE = "QH3R-8WZD-2KPX"  # not the example code the guides show
 
 
 @pytest.mark.parametrize("how", ["flag", "stdin"])

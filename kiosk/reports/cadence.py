@@ -8,7 +8,8 @@ due, and says why (``kiosk status``):
 
 - nothing was ever pushed from this state folder, or an enrollment code is waiting;
 - a complaint (a priority record) is waiting: the kecamatan has days to answer it;
-- the printer turned to a state a technician must act on (paper low, no paper, offline);
+- the printer turned to a state a technician must act on (paper low, no paper, offline),
+  or back from one (so the Armada view stops calling for a visit);
 - the kiosk restarted since the last push: the hub anchors each boot's clock on a push
   (docs/reports.md, "Time"), so records of every boot are placed by the hub's clock;
 - the outbox holds more than half its bound;
@@ -54,9 +55,11 @@ def push_reason(config: Config, stats: dict[str, int], *, enrolling: bool) -> st
         return "first report from this kiosk"
     if stats.get("priority", 0):
         return "a complaint is waiting"
-    printer = printer_state(printer_details(config))
-    if printer in PRINTER_FAULTS and printer != memo.get("printer"):
+    printer, before = printer_state(printer_details(config)), memo.get("printer")
+    if printer != before and printer in PRINTER_FAULTS:
         return f"the printer needs attention ({printer})"
+    if printer != before and before in PRINTER_FAULTS:
+        return f"the printer is back ({printer})"  # so the console stops calling for a visit
     if memo.get("boot_id") != clockstate.boot_id():
         return "the kiosk restarted since the last report"
     if stats.get("bytes", 0) > config.outbox_max_kb * 1024 * FULL_FRACTION:

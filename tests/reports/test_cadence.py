@@ -66,6 +66,9 @@ def test_the_hourly_sync_pushes_once_a_day_and_sooner_for_what_cannot_wait(world
     write_status(config, "printer", "no paper", False, state="no-paper")
     assert "printer needs attention (no_paper)" in run_reports(config).summary
     assert run_reports(config).skipped  # the same fault is reported once
+    write_status(config, "printer", "ready", True, state="ready")  # paper put in
+    assert "the printer is back (ok)" in run_reports(config).summary
+    assert run_reports(config).skipped
     clock["boot"] = "boot-b"
     assert "restarted" in run_reports(config).summary
     pushed = clock["mono"]
