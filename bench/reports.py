@@ -13,8 +13,12 @@
    make: they are made once and kept in ~/.cache/pelita-bench (fixed hub keys); only
    the ingest is timed (wall and the hub process's CPU seconds).
 
+   By default the bundles go through Ingestor.ingest_many, as ``kiosk hub import``
+   takes a stick (the next bundle unsealed while one is written); --one-by-one calls
+   Ingestor.ingest for each, as HTTP pushes arriving one after another.
+
 Run: .venv/bin/python -m bench.reports [--wire-only | --ingest-only] [--kiosks 300]
-     [--days 30] [--no-sqlite] [--no-postgresql] [--profile FILE]
+     [--days 30] [--no-sqlite] [--no-postgresql] [--one-by-one] [--profile FILE]
 """
 
 from __future__ import annotations
@@ -340,8 +344,11 @@ class Timing:
     stored: int
 
 
-def ingest_all(url: str, keys: Any, bundles: list[Any], *, profile: Path | None = None) -> Timing:
-    """Enroll every kiosk (rows), then time taking in every bundle."""
+def ingest_all(
+    url: str, keys: Any, bundles: list[Any], *, one_by_one: bool, profile: Path | None = None
+) -> Timing:
+    """Enroll every kiosk (rows), then time taking in every bundle: as ``kiosk hub
+    import`` does (Ingestor.ingest_many), or ``one_by_one`` as HTTP pushes in a row."""
     import sqlalchemy as sa
 
     from kiosk.hub import db
@@ -360,9 +367,11 @@ def ingest_all(url: str, keys: Any, bundles: list[Any], *, profile: Path | None 
     wall, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
-    for village, data, _ in bundles:
-        outcome = ingestor.ingest(data, transport="usb")
-        assert outcome.ok, (village, outcome.reason)
+    if one_by_one:
+        outcomes = [ingestor.ingest(data, transport="usb") for _, data, _ in bundles]
+    else:
+        outcomes = list(ingestor.ingest_many((d for _, d, _ in bundles), transport="usb"))
+    assert all(outcome.ok for outcome in outcomes), [o.reason for o in outcomes if not o.ok]
     if profiler:
         profiler.disable()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -391,7 +400,8 @@ def bench_ingest(args: argparse.Namespace, base: Path) -> None:
     print(f"   {records:,} records in {len(bundles)} bundles, {size / 1e6:.1f} MB")
     profile = Path(args.profile) if args.profile else None
     if not args.no_sqlite:
-        timing = ingest_all(f"sqlite:///{base / 'ingest.sqlite3'}", keys, bundles, profile=profile)
+        url = f"sqlite:///{base / 'ingest.sqlite3'}"
+        timing = ingest_all(url, keys, bundles, one_by_one=args.one_by_one, profile=profile)
         print(_line("SQLite:", timing, records))
     if args.no_postgresql:
         return
@@ -404,7 +414,8 @@ def bench_ingest(args: argparse.Namespace, base: Path) -> None:
     cluster = PgCluster(bindir, durable=True)
     cluster.start()
     try:
-        timing = ingest_all(cluster.url("postgres"), keys, bundles, profile=profile)
+        url = cluster.url("postgres")
+        timing = ingest_all(url, keys, bundles, one_by_one=args.one_by_one, profile=profile)
         print(_line("PostgreSQL:", timing, records))
     finally:
         cluster.stop()
@@ -419,6 +430,9 @@ def main() -> int:
     parser.add_argument("--wire-only", action="store_true", help="only part 1 (seconds)")
     parser.add_argument("--ingest-only", action="store_true", help="skip the bytes on the wire")
     parser.add_argument("--cache", default=str(CACHE), help="where the made bundles are kept")
+    parser.add_argument(
+        "--one-by-one", action="store_true", help="ingest() each bundle, no overlap"
+    )
     parser.add_argument("--profile", help="write a cProfile of the ingest to this file")
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="bench-reports-"))

@@ -19,7 +19,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -91,6 +92,17 @@ class Opened:
     kiosk_key: str  # the fingerprint of the key that signed the bundle
 
 
+@dataclasses.dataclass(frozen=True)
+class Ready:
+    """A bundle checked and opened but not stored yet, or why it is refused."""
+
+    arrival: Arrival
+    claim: str | None  # the kiosk id its header claims, for the log
+    bundle: Bundle | None = None
+    opened: Opened | None = None
+    refusal: Refused | None = None
+
+
 @dataclasses.dataclass
 class Incoming:
     """One record as unpacked from a bundle, before it is stored."""
@@ -111,20 +123,49 @@ class Ingestor:
         self.box = SealedBox(keys.seal)  # one box opens every resident's record
 
     def ingest(self, data: bytes, *, transport: str) -> Outcome:
+        return self.finish(self.prepare(data, transport=transport))
+
+    def ingest_many(self, bundles: Iterable[bytes], *, transport: str) -> Iterator[Outcome]:
+        """:meth:`ingest` for each bundle in turn, in order; the next one is checked and
+        opened in a second thread while the one before is written (a stick's bundles: the
+        unsealing overlaps the database's work). Each is still its own transaction."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-open") as pool:
+            ahead: Future[Ready] | None = None
+            for data in bundles:
+                following = pool.submit(self.prepare, data, transport=transport)
+                if ahead is not None:
+                    yield self.finish(ahead.result())
+                ahead = following
+            if ahead is not None:
+                yield self.finish(ahead.result())
+
+    def prepare(self, data: bytes, *, transport: str) -> Ready:
+        """Every check that needs no write: parse, verify, unseal, validate."""
         arrival = Arrival(data, transport, self.now())
         claim: str | None = None
         try:
             bundle = parse_bundle(data)
             claim = str(bundle.header["kiosk"])[:64]
-            return self._take(bundle, arrival)
+            return Ready(arrival, claim, bundle, self._open(bundle))
         except BundleInvalid as exc:
-            return self._refuse(arrival, claim, Refused(400, str(exc)))
+            return Ready(arrival, claim, refusal=Refused(400, str(exc)))
         except Refused as exc:
-            return self._refuse(arrival, claim, exc)
+            return Ready(arrival, claim, refusal=exc)
+
+    def finish(self, ready: Ready) -> Outcome:
+        """Store a prepared bundle in one transaction and sign the answer (or log why not)."""
+        refusal = ready.refusal
+        if refusal is None and ready.bundle is not None and ready.opened is not None:
+            try:
+                return self._store(ready.bundle, ready.arrival, ready.opened)
+            except Refused as exc:  # an enrollment code found wrong at the last moment
+                refusal = exc
+        assert refusal is not None
+        return self._refuse(ready.arrival, ready.claim, refusal)
 
     # ------------------------------------------------------------ checks
 
-    def _take(self, bundle: Bundle, arrival: Arrival) -> Outcome:
+    def _open(self, bundle: Bundle) -> Opened:
         header = bundle.header
         mine = self.keys.public.fingerprint
         if header.get("hub") != mine:
@@ -158,7 +199,7 @@ class Ingestor:
         incoming, refused = self._unpack(index["records"], bodies)
         at = index.get("at")
         stamp: dict[str, Any] = at if isinstance(at, dict) else {}
-        opened = Opened(
+        return Opened(
             incoming,
             refused,
             index.get("enroll") if enrolling else None,
@@ -166,7 +207,6 @@ class Ingestor:
             stamp,
             fingerprint(bytes.fromhex(key_hex)),
         )
-        return self._store(bundle, arrival, opened)
 
     def _enrolled_key(self, kiosk_id: str, kiosk: Any) -> str:
         if kiosk is None or kiosk.public_key is None:

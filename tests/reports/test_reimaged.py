@@ -79,3 +79,16 @@ def test_the_same_ids_from_the_same_key_stay_duplicates(world, tmp_path):
     assert (first.new, first.duplicates) == (2, 0)
     assert (second.new, second.duplicates) == (0, 2)
     assert held(world) == [(key, 1, "complaint"), (key, 2, "survey")]
+
+
+def test_ingest_many_answers_each_bundle_in_order(world, tmp_path):
+    """A stick's bundles: the next one is opened while one is stored; each gets its own
+    answer, a bad one in the middle changes nothing for the others."""
+    config, outbox, key = card(world, tmp_path / "card", ticket="KML-DDDD-0001")
+    good = bundle_of(config).data
+    taker = Ingestor(world.engine, world.keys)
+    first, bad, again = taker.ingest_many([good, b"not a bundle", good], transport="usb")
+    assert (first.ok, first.new, first.duplicates) == (True, 2, 0)
+    assert (bad.ok, bad.status) == (False, 400)
+    assert (again.ok, again.new, again.duplicates) == (True, 0, 2)
+    assert held(world) == [(key, 1, "complaint"), (key, 2, "survey")]
