@@ -384,12 +384,31 @@ def ingest_all(
     return Timing(wall, cpu, stored)
 
 
-def _line(name: str, timing: Timing, records: int) -> str:
+def _line(name: str, timing: Timing, records: int, server: float | None = None) -> str:
     assert timing.stored == records, f"{name}: stored {timing.stored} of {records} records"
+    also = "" if server is None else f" + {server:.1f} s in the PostgreSQL server"
     return (
         f"   {name:<11} {timing.wall:6.1f} s wall ({records / timing.wall:,.0f} records/s), "
-        f"{timing.cpu:.1f} s CPU in the hub process; load average {os.getloadavg()[0]:.1f}"
+        f"{timing.cpu:.1f} s CPU in the hub process{also}; "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
+
+
+def server_cpu(data_dir: Path) -> float:
+    """CPU seconds of a PostgreSQL cluster so far: the postmaster (with the backends it
+    has reaped) and its live children, from /proc."""
+    postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
+    ticks = 0
+    for proc in Path("/proc").iterdir():
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if proc.name == str(postmaster):
+            ticks += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+        elif fields[1] == str(postmaster):
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def bench_ingest(args: argparse.Namespace, base: Path) -> None:
@@ -415,8 +434,9 @@ def bench_ingest(args: argparse.Namespace, base: Path) -> None:
     cluster.start()
     try:
         url = cluster.url("postgres")
+        before = server_cpu(cluster.data)
         timing = ingest_all(url, keys, bundles, one_by_one=args.one_by_one, profile=profile)
-        print(_line("PostgreSQL:", timing, records))
+        print(_line("PostgreSQL:", timing, records, server_cpu(cluster.data) - before))
     finally:
         cluster.stop()
 
