@@ -130,13 +130,14 @@ class SearchIndex:
 
     def __init__(self, catalog: Catalog):
         self.services = list(catalog.services)
-        self.phrases: list[list[tuple[str, float]]] = []
+        phrases: dict[float, list[tuple[int, str]]] = defaultdict(list)
         # word → [(service number, weight)]: only services holding a word are scored.
         postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
         category_names = {c.id: c.name for c in catalog.categories}
         for i, service in enumerate(self.services):
-            weights, phrases = _service_words(service, category_names.get(service.category))
-            self.phrases.append(phrases)
+            weights, own = _service_words(service, category_names.get(service.category))
+            for phrase, weight in own:
+                phrases[weight].append((i, phrase))
             for w, weight in weights.items():
                 postings[w].append((i, weight))
         n = len(self.services)
@@ -153,6 +154,10 @@ class SearchIndex:
             if len(stem(w)) >= 4:
                 self.by_stem[stem(w)].append(w)
         self.typos = TypoIndex(self.vocabulary)
+        # Heaviest first: a service's bonus is that of its heaviest phrase holding the query.
+        self.phrases = [
+            Phrases(weight, phrases[weight]) for weight in sorted(phrases, reverse=True)
+        ]
 
     def _split_run_together(self, word: str) -> list[str]:
         """'ktphilang' → ['ktp', 'hilang'] when both halves are known words."""
@@ -226,10 +231,11 @@ class SearchIndex:
         totals, matched = self._word_scores(qwords)
         compact = "".join(qwords)
         if len(compact) >= 4:
-            for i, phrases in enumerate(self.phrases):
-                bonus = max((2.0 * w for phrase, w in phrases if compact in phrase), default=0.0)
-                if bonus:
-                    totals[i] += bonus
+            bonused: set[int] = set()
+            for phrases in self.phrases:
+                for i in phrases.holding(compact) - bonused:
+                    totals[i] += 2.0 * phrases.weight
+                    bonused.add(i)
         scores = [
             (total * ((matched[i] / len(qwords)) ** 2 if matched[i] else 0.5), i)
             for i, total in totals.items()
@@ -239,6 +245,35 @@ class SearchIndex:
         top = scores[0][0] if scores else 0
         result = [self.services[i] for score, i in scores if score >= 0.3 * top]
         return result[:limit]
+
+
+class Phrases:
+    """The run-together names (or keywords) of every service, one string: which services
+    hold a text is a few ``str.find`` calls in C, not a loop over every service."""
+
+    SEPARATOR = "\n"  # never in a phrase (letters and digits only)
+
+    def __init__(self, weight: float, phrases: list[tuple[int, str]]):
+        self.weight = weight
+        self.text = self.SEPARATOR.join(phrase for _, phrase in phrases)
+        self.starts = array("I")  # where each phrase starts in ``text``
+        self.owners = array("I", (i for i, _ in phrases))  # its service number
+        at = 0
+        for _, phrase in phrases:
+            self.starts.append(at)
+            at += len(phrase) + len(self.SEPARATOR)
+
+    def holding(self, part: str) -> set[int]:
+        """Service numbers with a phrase that contains ``part``."""
+        found: set[int] = set()
+        at = self.text.find(part)
+        while at >= 0:
+            phrase = bisect.bisect_right(self.starts, at) - 1
+            found.add(self.owners[phrase])
+            # On to the next phrase: ``part`` holds no separator, so no match spans two.
+            end = self.starts[phrase + 1] if phrase + 1 < len(self.starts) else len(self.text)
+            at = self.text.find(part, end)
+        return found
 
 
 def _service_words(
