@@ -91,7 +91,8 @@ def paths_of(services: int) -> list[str]:
     from kiosk.web.pages import Site
 
     site = Site(load_release_bytes(release_of(services)), load_config(env={}))
-    return sorted(site.pages)
+    # With the one-service survey forms, made on demand (kiosk/web/voice_pages.py).
+    return sorted(site.pages) + [f"/survei/{s.id}" for s in site.catalog.services]
 
 
 def load_release_bytes(data: bytes):

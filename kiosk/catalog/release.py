@@ -58,7 +58,7 @@ def build_release(catalog: Catalog, version: int, published: date) -> bytes:
 def parse_release(data: bytes, name: str = "catalog.json") -> Catalog:
     """Load and fully validate release bytes; raise :class:`ReleaseInvalid`."""
     try:
-        document = json.loads(data.decode("utf-8"))
+        document = _shared_strings(json.loads(data.decode("utf-8")), {})
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReleaseInvalid(f"{name}: not a valid catalog release ({exc})") from None
     found = document.get("format") if isinstance(document, dict) else None
@@ -80,6 +80,18 @@ def parse_release(data: bytes, name: str = "catalog.json") -> Catalog:
         shown = "; ".join(str(p) for p in exc.problems[:5])
         raise ReleaseInvalid(f"{name}: catalog does not validate: {shown}") from None
     return dataclasses.replace(catalog, version=version, published=published)
+
+
+def _shared_strings(value: Any, seen: dict[str, str]) -> Any:
+    """``value`` with each repeated text one object: many services share requirements,
+    steps and hours, and a kiosk keeps its catalog in memory for weeks."""
+    if isinstance(value, str):
+        return seen.setdefault(value, value)
+    if isinstance(value, list):
+        return [_shared_strings(item, seen) for item in value]
+    if isinstance(value, dict):
+        return {key: _shared_strings(item, seen) for key, item in value.items()}
+    return value
 
 
 def load_release(path: str | Path) -> Catalog:
