@@ -22,7 +22,6 @@ import re
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from functools import lru_cache
 
 from .model import Catalog, Service
 from .typos import TypoIndex, edit_distance, typo_limit
@@ -89,7 +88,6 @@ def words(text: str) -> list[str]:
     return [VARIANTS.get(w, w) for w in normalize(text).split()]
 
 
-@lru_cache(maxsize=4096)
 def stem(word: str) -> str:
     """A light Indonesian stem: strip one common suffix and one prefix."""
     for suffix in _SUFFIXES:
@@ -141,19 +139,25 @@ class SearchIndex:
             for w, weight in weights.items():
                 postings[w].append((i, weight))
         n = len(self.services)
-        self.idf = {w: math.log(1 + n / len(p)) for w, p in postings.items()}
-        # Two flat arrays per word, not a list of tuples: a third of the memory.
-        self.postings: dict[str, tuple[array[int], array[float]]] = {
-            w: (array("I", (i for i, _ in p)), array("f", (x for _, x in p)))
-            for w, p in postings.items()
-        }
-        self.vocabulary = frozenset(self.postings)
-        self.sorted_vocabulary = sorted(self.vocabulary)
-        self.by_stem: defaultdict[str, list[str]] = defaultdict(list)
+        self.sorted_vocabulary = sorted(postings)
+        # A number per word, and every word's postings in flat arrays (its services, their
+        # weights, where its run starts): no object per word, a kabupaten's index is small.
+        self.vocabulary = {w: k for k, w in enumerate(self.sorted_vocabulary)}
+        self._idf = array("d")
+        self._starts = array("I", [0])
+        self._services = array("I")
+        self._weights = array("f")
+        for w in self.sorted_vocabulary:
+            self._idf.append(math.log(1 + n / len(postings[w])))
+            self._services.extend(i for i, _ in postings[w])
+            self._weights.extend(x for _, x in postings[w])
+            self._starts.append(len(self._services))
+        by_stem: defaultdict[str, list[str]] = defaultdict(list)
         for w in self.sorted_vocabulary:
             if len(stem(w)) >= 4:
-                self.by_stem[stem(w)].append(w)
-        self.typos = TypoIndex(self.vocabulary)
+                by_stem[stem(w)].append(w)
+        self.by_stem = {root: tuple(ws) for root, ws in by_stem.items()}
+        self.typos = TypoIndex(self.sorted_vocabulary)
         # Heaviest first: a service's bonus is that of its heaviest phrase holding the query.
         self.phrases = [
             Phrases(weight, phrases[weight]) for weight in sorted(phrases, reverse=True)
@@ -213,8 +217,10 @@ class SearchIndex:
         for query_word in qwords:
             best: dict[int, float] = {}
             for word, quality in self.candidates(query_word).items():
-                factor = quality * self.idf[word]
-                services, weights = self.postings[word]
+                k = self.vocabulary[word]
+                factor = quality * self._idf[k]
+                start, end = self._starts[k], self._starts[k + 1]
+                services, weights = self._services[start:end], self._weights[start:end]
                 for i, weight in zip(services, weights, strict=True):
                     if factor * weight > best.get(i, 0.0):
                         best[i] = factor * weight
