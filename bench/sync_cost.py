@@ -33,7 +33,7 @@ from kiosk.catalog.release import build_release, bundled_release_path, load_rele
 from kiosk.config import Config, load_config
 from kiosk.hub import repo
 from kiosk.hub.repo import Hub, Published
-from kiosk.sync.delta import pack
+from kiosk.catalog.delta import pack
 from kiosk.sync.run import SyncResult, run_sync
 
 SIZES = (23, 400)

@@ -1,6 +1,7 @@
 """The kecamatan side: code that runs at the kantor kecamatan, never on a kiosk.
 
 repo.py      the catalog's TUF repository: init, publish, refresh, status
+release_forms.py  each release also packed (xz) and as patches from the last 4, for kiosks
 keys.py      key files of the hub: generate, store (optionally passphrase-protected), load
 statuses.py  complaint statuses down to the kiosks: a signed target under a delegated role
              (an online key), published from the console's "Terbitkan ke kios"

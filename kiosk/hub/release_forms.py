@@ -19,7 +19,7 @@ from typing import Any
 from tuf.api.metadata import TargetFile, Targets
 
 from ..fsutil import atomic_write_bytes
-from ..sync.delta import make_patch, pack
+from ..catalog.delta import make_patch, pack
 from ..tuf_layout import (
     FROM_SHA256_FIELD,
     FROM_VERSION_FIELD,

@@ -25,7 +25,7 @@ from tuf.api.metadata import TargetFile
 from ..errors import FormRefused
 from ..tuf_layout import FROM_SHA256_FIELD, PACKED_NAME, VERSION_FIELD, patch_name
 from .client import HubClient, Offer, explain
-from .delta import apply_patch, unpack
+from ..catalog.delta import apply_patch, unpack
 
 log = logging.getLogger(__name__)
 

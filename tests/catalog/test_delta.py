@@ -1,4 +1,4 @@
-"""The smaller forms' bytes (kiosk/sync/delta.py): a patch rebuilds the hub's exact
+"""The smaller forms' bytes (kiosk/catalog/delta.py): a patch rebuilds the hub's exact
 release bytes, at 23 and 400 services; hostile or broken input is refused, never
 expanded past its limit."""
 
@@ -14,7 +14,7 @@ import pytest
 from bench.catalogs import grow
 from kiosk.catalog.release import build_release, canonical_json
 from kiosk.errors import FormRefused
-from kiosk.sync.delta import apply_patch, make_patch, pack, unpack
+from kiosk.catalog.delta import apply_patch, make_patch, pack, unpack
 
 
 def with_fee(catalog, index: int, fee: int):

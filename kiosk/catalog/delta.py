@@ -21,7 +21,7 @@ from typing import Any
 import jsonpatch
 import jsonpointer
 
-from ..catalog.release import canonical_json
+from .release import canonical_json
 from ..errors import FormRefused
 
 # xz with an 8 MiB dictionary: ample for a kabupaten's release (repeated service texts
