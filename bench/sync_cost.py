@@ -28,12 +28,12 @@ from typing import Any
 from unittest import mock
 
 from bench.catalogs import grow
+from kiosk.catalog.delta import pack
 from kiosk.catalog.model import Catalog
 from kiosk.catalog.release import build_release, bundled_release_path, load_release, parse_release
 from kiosk.config import Config, load_config
 from kiosk.hub import repo
 from kiosk.hub.repo import Hub, Published
-from kiosk.catalog.delta import pack
 from kiosk.sync.run import SyncResult, run_sync
 
 SIZES = (23, 400)

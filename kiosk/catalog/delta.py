@@ -21,8 +21,8 @@ from typing import Any
 import jsonpatch
 import jsonpointer
 
-from .release import canonical_json
 from ..errors import FormRefused
+from .release import canonical_json
 
 # xz with an 8 MiB dictionary: ample for a kabupaten's release (repeated service texts
 # far apart still compress), and unpacking needs about 9 MiB, fine on a Zero 2 W.

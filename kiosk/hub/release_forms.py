@@ -18,8 +18,8 @@ from typing import Any
 
 from tuf.api.metadata import TargetFile, Targets
 
-from ..fsutil import atomic_write_bytes
 from ..catalog.delta import make_patch, pack
+from ..fsutil import atomic_write_bytes
 from ..tuf_layout import (
     FROM_SHA256_FIELD,
     FROM_VERSION_FIELD,

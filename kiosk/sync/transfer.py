@@ -22,10 +22,10 @@ from typing import Any
 from tuf.api import exceptions
 from tuf.api.metadata import TargetFile
 
+from ..catalog.delta import apply_patch, unpack
 from ..errors import FormRefused
 from ..tuf_layout import FROM_SHA256_FIELD, PACKED_NAME, VERSION_FIELD, patch_name
 from .client import HubClient, Offer, explain
-from ..catalog.delta import apply_patch, unpack
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 
 from bench.catalogs import grow
+from kiosk.catalog.delta import apply_patch, make_patch, pack, unpack
 from kiosk.catalog.release import build_release, canonical_json
 from kiosk.errors import FormRefused
-from kiosk.catalog.delta import apply_patch, make_patch, pack, unpack
 
 
 def with_fee(catalog, index: int, fee: int):
