@@ -2,9 +2,10 @@
 
 Every release gets a packed form (xz) and a patch from each of the last ``PATCH_FROM``
 releases whose bytes the hub still keeps, so a kiosk that is one to four releases
-behind downloads about the size of the change. A patch bigger than the packed release
-is not published (a kiosk then takes the packed one). The whole release stays listed
-for older kiosks. Each form is its own TUF target, signed with the release.
+behind downloads about the size of the change. A patch bigger than the packed release,
+or one kiosks would refuse, is not published (a kiosk then takes the packed one). The
+whole release stays listed for older kiosks. Each form is its own TUF target, signed
+with the release.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Any
 
 from tuf.api.metadata import TargetFile, Targets
 
-from ..catalog.delta import make_patch, pack
+from ..catalog.delta import make_patch, pack, unpack
+from ..errors import FormRefused
 from ..fsutil import atomic_write_bytes
 from ..tuf_layout import (
     FROM_SHA256_FIELD,
@@ -46,7 +48,7 @@ def release_forms(data: bytes, version: int, earlier: Iterable[tuple[int, bytes]
     forms = [Form(PACKED_NAME, packed, {VERSION_FIELD: version})]
     for old_version, old in earlier:
         patch = make_patch(old, data)
-        if len(patch) < len(packed):
+        if _usable(patch, packed, len(data)):
             custom = {
                 VERSION_FIELD: version,
                 FROM_VERSION_FIELD: old_version,
@@ -54,6 +56,18 @@ def release_forms(data: bytes, version: int, earlier: Iterable[tuple[int, bytes]
             }
             forms.append(Form(patch_name(old_version), patch, custom))
     return forms
+
+
+def _usable(patch: bytes, packed: bytes, limit: int) -> bool:
+    """Smaller than the packed release, and within what kiosks accept: a patch may not
+    unpack to more than the release it gives (kiosk/catalog/delta.py apply_patch)."""
+    if len(patch) >= len(packed):
+        return False
+    try:
+        unpack(patch, limit)
+    except FormRefused:
+        return False
+    return True
 
 
 def earlier_releases(targets_dir: Path, version: int) -> list[tuple[int, bytes]]:
