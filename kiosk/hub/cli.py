@@ -335,7 +335,7 @@ def hub_revoke(village: str, hub_dir: str, db_url: str | None, reason: str) -> N
 @hub_option
 @db_option
 def hub_kiosks(hub_dir: str, db_url: str | None) -> None:
-    """Every kiosk: key, enrollment, last report, latest health."""
+    """Every kiosk: key, enrollment, last seen (report or heartbeat), latest health."""
     from .fleet import fleet_lines
 
     engine = _engine(hub_dir, db_url)
