@@ -55,3 +55,31 @@ def test_refresh_folds_each_row_once_and_waits_for_young_rows(hub_db):
     rollup.refresh(engine, now=later)
     assert sums(engine, "week", "betro")[(date(2026, 11, 16), "skck", "view")] == 100
     assert rollup.refresh(engine, now=later) == 0
+
+
+def test_refresh_in_sql_matches_the_python_fold(hub_db):
+    """Days on every weekday, month and year edges, two kiosks, same service twice an hour:
+    the database's week/month arithmetic gives exactly rollup.fold's sums, at both levels."""
+    engine = hub_db.engine
+    rng = random.Random(5)
+    sim = Sim(engine, rng)
+    sim.kiosks([("betro", "Betro"), ("kemlagi", "Kemlagi")], at=NOW)
+    given = []
+    start = date(2025, 12, 20)
+    for offset in range(0, 60, 3):
+        day = start + timedelta(days=offset)
+        for kiosk in ("betro", "kemlagi"):
+            n = rng.randint(1, 9)
+            sim.counts(kiosk, at_wib(day, 10), {"skck": {"view": n}, "kk-baru": {"slip_site": 1}})
+            given += [(kiosk, day, "skck", "view", n), (kiosk, day, "kk-baru", "slip_site", 1)]
+    sim.counts("betro", at_wib(date(2026, 2, 1), 11), {"skck": {"view": 5}})  # a later row
+    given.append(("betro", date(2026, 2, 1), "skck", "view", 5))
+    rollup.refresh(engine, now=NOW)
+    expected = rollup.fold(given)
+    found = {
+        (grain, period, kiosk, service, metric): n
+        for grain in ("week", "month")
+        for kiosk in ("", "betro", "kemlagi")
+        for (period, service, metric), n in sums(engine, grain, kiosk).items()
+    }
+    assert found == expected
