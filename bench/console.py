@@ -18,7 +18,6 @@ import signal
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -74,15 +73,13 @@ class Session:
 
 @contextmanager
 def serving(app):
-    from waitress.server import create_server
+    from tests.conftest import LiveServer  # waitress stopped without an EBADF race
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    server = LiveServer(app)
     try:
-        yield f"http://127.0.0.1:{server.effective_port}"
+        yield server.url
     finally:
-        server.close()
+        server.stop()
 
 
 def p95(samples: list[float]) -> float:

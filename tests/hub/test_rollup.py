@@ -83,3 +83,20 @@ def test_refresh_in_sql_matches_the_python_fold(hub_db):
         for (period, service, metric), n in sums(engine, grain, kiosk).items()
     }
     assert found == expected
+
+
+def test_a_limited_refresh_folds_part_and_the_next_ones_the_rest(hub_db):
+    """A page folds at most `limit` counts rows; the sums come out whole in the end."""
+    engine = hub_db.engine
+    sim = Sim(engine, random.Random(2))
+    sim.kiosks([("betro", "Betro")], at=NOW)
+    monday = date(2026, 11, 9)
+    for hour in range(8, 13):
+        sim.counts("betro", at_wib(monday, hour), {"skck": {"view": 1}, "kk-baru": {"view": 2}})
+    week = (date(2026, 11, 9), "skck", "view")
+    assert rollup.refresh(engine, now=NOW, limit=4) == 4
+    assert sums(engine, "week", "betro")[week] == 2  # 4 of the 10 rows: two skck hours
+    while rollup.refresh(engine, now=NOW, limit=4):
+        pass
+    assert sums(engine, "week", "betro")[week] == 5
+    assert sums(engine, "week", "")[(date(2026, 11, 9), "kk-baru", "view")] == 10

@@ -23,6 +23,7 @@ from ..console_tables import demand_rollup, rollup_state
 
 FLEET = ""  # kiosk_id of the fleet-wide sums
 NAME = "counts"
+PAGE_LIMIT = 2_000  # counts rows a page request folds at most (tens of ms)
 ANALYZE_AFTER = 10_000  # folded counts rows after which PostgreSQL's statistics are renewed
 Key = tuple[str, date, str, str, str]  # grain, period_start, kiosk_id, service_id, metric
 
@@ -81,28 +82,41 @@ def _fold_in_sql(conn: sa.Connection, after: int, top: int) -> None:
             )
 
 
-def _settled_top(conn: sa.Connection, after: int, cutoff: datetime) -> int | None:
-    """The highest counts id such that every row up to it is older than ``cutoff``."""
+def _settled_top(
+    conn: sa.Connection, after: int, cutoff: datetime, limit: int | None
+) -> int | None:
+    """The highest counts id (at most ``after + limit``) such that every row up to it is
+    older than ``cutoff``."""
     counts, records = db.counts, db.records
     top = conn.execute(sa.select(sa.func.max(counts.c.id))).scalar()
     if top is None or top <= after:  # nothing new: the usual case, one index look-up
         return None if top is None else int(top)
+    if limit is not None:
+        top = min(top, after + limit)
     young = conn.execute(
         sa.select(sa.func.min(counts.c.id))
         .join(records, records.c.id == counts.c.record_pk)
-        .where(counts.c.id > after, records.c.received_at >= cutoff)
+        .where(counts.c.id > after, counts.c.id <= top, records.c.received_at >= cutoff)
     ).scalar()
     return int(top) if young is None else int(young) - 1
 
 
-def refresh(engine: sa.Engine, *, now: datetime, settle: timedelta = timedelta(minutes=5)) -> int:
-    """Fold new counts into the rollup; returns how many counts rows were folded."""
+def refresh(
+    engine: sa.Engine,
+    *,
+    now: datetime,
+    settle: timedelta = timedelta(minutes=5),
+    limit: int | None = None,
+) -> int:
+    """Fold new counts into the rollup; returns how many counts ids were folded. With
+    ``limit``, at most that many (a page folds a little; a backlog is the maintenance
+    thread's job, so no request's work grows with an import)."""
     with engine.begin() as conn:
         row = conn.execute(sa.select(rollup_state).where(rollup_state.c.name == NAME)).first()
         if row is None:
             conn.execute(sa.insert(rollup_state).values(name=NAME, last_id=0, refreshed_at=now))
         after = row.last_id if row else 0
-        top = _settled_top(conn, after, now - settle)
+        top = _settled_top(conn, after, now - settle, limit)
         if top is None or top <= after:
             return 0
         claimed = conn.execute(
