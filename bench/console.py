@@ -100,20 +100,25 @@ class Target:
     def facts(self) -> dict:
         return self.meta["facts"]
 
-    def time(self, page: str, path: str) -> None:
+    first: dict[str, float] = field(default_factory=dict)
+
+    def time(self, page: str, path: str, *, cold: bool = False) -> None:
         start, cpu = time.perf_counter(), time.process_time()
         status, _ = self.session.get(path)
+        assert status == 200, (self.name, path, status)
+        if cold:  # the first request: nothing cached yet (SKM report, download bytes)
+            self.first[page] = (time.perf_counter() - start) * 1000
+            return
         self.cpu.setdefault(page, []).append((time.process_time() - cpu) * 1000)
         self.wall.setdefault(page, []).append((time.perf_counter() - start) * 1000)
-        assert status == 200, (self.name, path, status)
 
 
 def measure(targets: list[Target], paths: dict[str, str], rounds: int) -> list[float]:
     """Every page on every database, interleaved (same load for both); the load averages."""
     for target in targets:
         target.session.login(USER)
-        for path in paths.values():  # warm: templates compiled, caches filled
-            target.session.get(path)
+        for name, path in paths.items():  # warm: templates compiled, caches filled
+            target.time(name, path, cold=True)
     loads = [os.getloadavg()[0]]
     for _ in range(rounds):
         for name, path in paths.items():
@@ -130,18 +135,19 @@ def app_for(hub_dir: Path, meta: dict):
 
 
 def report(targets: list[Target], loads: list[float], rounds: int) -> str:
-    head = "| page | " + " | ".join(f"{t.name} median / p95 (CPU)" for t in targets) + " |"
+    head = "| page | " + " | ".join(f"{t.name} median / p95 (CPU) [1st]" for t in targets) + " |"
     lines = [head, "|---|" + "---|" * len(targets)]
     for name in targets[0].wall:
         cells = [
             f"{statistics.median(t.wall[name]):.0f} / {p95(t.wall[name]):.0f} "
-            f"({statistics.median(t.cpu[name]):.0f})"
+            f"({statistics.median(t.cpu[name]):.0f}) [{t.first[name]:.0f}]"
             for t in targets
         ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append(
         f"\n{rounds} rounds, ms; CPU = median CPU ms of this process per request (the hub app "
-        f"and the client; PostgreSQL's own processes not included). 1-min load average "
+        f"and the client; PostgreSQL's own processes not included); [1st] = the first request "
+        f"of the run (templates not compiled, no report cached). 1-min load average "
         f"during the rounds: {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} CPUs."
     )
     for t in targets:
