@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from kiosk.hub.app import create_hub_app
+from kiosk.hub.app import create_hub_app, settle_heap
 
 from .console_cache import FAST, PASSWORD, USER, bench_now, postgresql_db, sqlite_hub
 
@@ -188,11 +188,12 @@ def main() -> None:
                 stack.enter_context(postgresql_db(kiosks=args.kiosks, seed=args.seed)),
             )
         targets = []
-        for name, (hub, meta) in metas.items():
-            app = app_for(hub, meta)
+        apps = {name: app_for(hub, meta) for name, (hub, meta) in metas.items()}
+        settle_heap()  # as 'kiosk hub serve' does before serving
+        for name, app in apps.items():
             stack.callback(app.extensions["hub_db"].dispose)
             base = stack.enter_context(serving(app))
-            targets.append(Target(name, meta, Session(base)))
+            targets.append(Target(name, metas[name][1], Session(base)))
         facts = targets[0].facts
         today = date.fromisoformat(targets[0].meta["today"])
         paths = pages(today - timedelta(days=364), facts["ticket"], facts["village"])
