@@ -3,19 +3,21 @@
 1. Wire: a real kiosk pushes a busy day (300 page views, 40 slips, 10 SKM surveys,
    2 complaints, hourly counts, health) to a real hub app under waitress, through a
    byte-counting TCP relay: everything in both directions at the HTTP level (request
-   line, headers, bodies; TCP/IP framing not counted). Once as one push for the day,
-   once as four pushes (every 6 hours).
+   line, headers, bodies; TCP/IP framing not counted). The kiosk's hourly sync decides
+   when to push (report_every_hours: the default 24, and 1, the most frequent), on a
+   simulated boot clock; the heartbeat header its catalog pulls carry is counted apart.
 2. Ingest: 300 enrolled kiosks, each with a 30-day backlog (25 records a day: 12 hourly
    counts, 10 surveys, 2 complaints, 1 health = 225,000 records), as real signed and
    sealed bundles; time to take them all in, on SQLite and on PostgreSQL (a throwaway
    Debian cluster, as in the tests).
 
-Run: .venv/bin/python -m bench.reports [--kiosks 300] [--days 30] [--no-postgresql]
+Run: .venv/bin/python -m bench.reports [--wire-only] [--kiosks 300] [--days 30] [--no-postgresql]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 import shutil
 import socket
@@ -135,8 +137,26 @@ def make_hub(base: Path) -> Path:
     return hub.path
 
 
-def wire_day(base: Path, pushes: int) -> tuple[int, int, int]:
-    """(bytes up, bytes down, records) for one busy day delivered in ``pushes`` pushes."""
+@dataclasses.dataclass
+class WireDay:
+    up: int = 0  # bytes kiosk → hub on the report connection (HTTP level)
+    down: int = 0  # bytes hub → kiosk on it
+    pushes: int = 0
+    records: int = 0  # records the hub confirmed on the measured day
+    beats: int = 0  # bytes of the heartbeat header on the day's catalog pulls
+
+    @property
+    def total(self) -> int:
+        return self.up + self.down
+
+
+def wire_days(base: Path, every_hours: int, *, complaints: int = 2, days: int = 2) -> WireDay:
+    """A kiosk's hourly ``kiosk sync`` (report step + heartbeat) over ``days`` busy days
+    on a simulated CLOCK_BOOTTIME; the bytes of the last day (the steady state: the
+    first day starts just after enrollment). Each day: counts for 12 open hours, 10
+    surveys from 08:00, ``complaints`` complaints (10:00 and 15:00)."""
+    from unittest import mock
+
     from waitress.server import create_server
 
     from kiosk.config import load_config
@@ -144,46 +164,71 @@ def wire_day(base: Path, pushes: int) -> tuple[int, int, int]:
     from kiosk.hub.enroll import create_enrollment
     from kiosk.hub.report_keys import load_report_keys
     from kiosk.outbox import Outbox
+    from kiosk.reports import clockstate
+    from kiosk.reports.beat import HEADER, beat_header
     from kiosk.reports.hubkey import store_hub_key
     from kiosk.reports.identity import save_enroll_code
     from kiosk.reports.run import run_reports
     from tests.conftest import LiveServer
 
-    hub_dir = make_hub(base / f"wire{pushes}")
+    hub_dir = make_hub(base / f"wire{every_hours}-{complaints}")
     app = create_hub_app(hub_dir)
     server = LiveServer(app, create_server(app, host="127.0.0.1", port=0, **serve_options()))
     relay = CountingRelay(server.port)
+    clock = {"mono": 3600.0}
+    day = WireDay()
     try:
-        state = base / f"kiosk{pushes}"
+        state = base / f"kiosk{every_hours}-{complaints}"
         config = load_config(env={}, overrides={
-            "state_dir": str(state), "village": "kemlagi",
+            "state_dir": str(state), "village": "kemlagi", "report_every_hours": every_hours,
             "report_url": f"http://127.0.0.1:{relay.port}/api/reports"})  # fmt: skip
         store_hub_key(state, load_report_keys(hub_dir).public.to_json())
         save_enroll_code(state, create_enrollment(app.extensions["hub_db"], "kemlagi")[0])
-        assert run_reports(config).ok  # enrollment: not part of the day
-        time.sleep(0.2)
-        relay.up = relay.down = 0
         outbox = Outbox.for_config(config)
         rng = random.Random(13)
-        hours = hourly_counts(rng, "2026-12-01", views=300, slips=40)
-        residents: list[tuple[str, dict[str, Any]]] = [("survey", survey(rng)) for _ in range(10)]
-        residents += [("complaint", complaint(n, "kemlagi")) for n in range(2)]
-        records = 0
-        per_push = len(hours) // pushes
-        for push in range(pushes):
-            for body in hours[push * per_push : (push + 1) * per_push]:
-                outbox.append("counts", body)
-            for kind, body in residents[push::pushes]:
-                outbox.append(kind, body, priority=kind == "complaint")
-            records += outbox.stats()["records"] + 1  # + this push's health record
-            result = run_reports(config)
-            assert result.ok and outbox.stats()["records"] == 0, result.summary
+        with mock.patch.object(clockstate, "mono", lambda: clock["mono"]):
+            assert run_reports(config).ok  # enrollment, at midnight: not part of any day
+            for n in range(days):
+                if n == days - 1:
+                    time.sleep(0.2)
+                    relay.up = relay.down = 0
+                    day = WireDay()
+                hours = {int(b["hour"][11:13]): b for b in hourly_counts(rng, f"2026-12-0{n + 1}",
+                                                                         300, 40)}  # fmt: skip
+                for hour in range(24):
+                    for kind, body in _arrivals(rng, hour, hours, complaints):
+                        outbox.append(kind, body, priority=kind == "complaint")
+                    clock["mono"] += 3600
+                    before = outbox.stats()["records"]
+                    result = run_reports(config)  # what the hourly 'kiosk sync' does first
+                    assert result.ok, result.summary
+                    if not result.skipped:
+                        day.pushes += 1
+                        day.records += result.sent
+                        assert result.sent == before + 1, result.summary  # + its health
+                    beat = beat_header(config)  # then the catalog pull (none after a push)
+                    day.beats += len(f"{HEADER}: {beat}\r\n") if beat else 0
         time.sleep(0.2)
-        return relay.up, relay.down, records
+        day.up, day.down = relay.up, relay.down
+        return day
     finally:
         relay.close()
         server.stop()
         app.extensions["hub_db"].dispose()
+
+
+def _arrivals(
+    rng: random.Random, hour: int, counts: dict[int, dict[str, Any]], complaints: int
+) -> list[tuple[str, dict[str, Any]]]:
+    """What the kiosk's outbox gains during ``hour``."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    if hour in counts:
+        out.append(("counts", counts[hour]))
+    if 8 <= hour < 18:
+        out.append(("survey", survey(rng)))
+    if (hour == 10 and complaints >= 1) or (hour == 15 and complaints >= 2):
+        out.append(("complaint", complaint(hour, "kemlagi")))
+    return out
 
 
 # ---------------------------------------------------------------- 2. ingest
@@ -282,14 +327,21 @@ def main() -> int:
     parser.add_argument("--kiosks", type=int, default=300)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--no-postgresql", action="store_true")
+    parser.add_argument("--wire-only", action="store_true", help="only part 1 (seconds)")
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     try:
-        print("1. a busy kiosk-day on the wire (300 views, 40 slips, 10 surveys, 2 complaints)")
-        for pushes in (1, 4):
-            up, down, records = wire_day(base, pushes)
-            print(f"   {pushes} push(es): {records} records, {up:,} bytes up + {down:,} bytes "
-                  f"down = {up + down:,} bytes (HTTP, headers included)")  # fmt: skip
+        print("1. a busy kiosk-day on the wire (300 views, 40 slips, 10 surveys, 2 complaints),")
+        print("   hourly 'kiosk sync', steady state (the second of two busy days)")
+        runs = [(24, 2, "default (24 h)"), (24, 0, "default, no complaint"),
+                (1, 2, "most frequent (1 h)")]  # fmt: skip
+        for every, complaints, label in runs:
+            d = wire_days(base, every, complaints=complaints)
+            print(f"   report_every_hours {label:22}: {d.pushes:2} push(es), {d.records} records, "
+                  f"{d.up:,} B up + {d.down:,} B down = {d.total:,} B; "
+                  f"+ heartbeat headers on the catalog pulls {d.beats:,} B")  # fmt: skip
+        if args.wire_only:
+            return 0
         print(f"2. hub ingest: {args.kiosks} kiosks x {args.days} days of backlog")
         from kiosk.hub.report_keys import load_report_keys
 

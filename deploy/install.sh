@@ -22,6 +22,8 @@ SSID=""
 WIFI_PASSWORD=""
 WIFI_PASSWORD_SET=0
 HUB_URL=""
+REPORT_URL=""
+ENROLL_CODE=""
 TRUST_ROOT_SRC=""
 COUNTRY="ID"
 CHANNEL="6"
@@ -82,6 +84,11 @@ Pengaturan kios (tanpa pilihan ini, ditanya bila ada layar/keyboard):
   --ssid NAMA             nama Wi-Fi (bawaan: "Info Desa <Desa>")
   --wifi-password SANDI   sandi WPA2, 8-63 huruf; kosong = Wi-Fi terbuka (disarankan)
   --hub-url URL           alamat hub katalog kecamatan (kosong = hanya lewat USB)
+  --report-url URL        alamat laporan ke hub (bawaan: dari --hub-url http://HUB:8090/public/
+                          menjadi http://HUB:8090/api/reports; kosong = laporan lewat USB)
+  --enroll KODE           daftarkan kios ke kecamatan dengan kode sekali-pakai dari
+                          'kiosk hub enroll DESA'; '--enroll -' = ketik kode saat ditanya
+                          (tidak tersimpan di riwayat shell, disarankan)
   --trust-root FILE       root.json kunci kecamatan; tanpa ini sinkronisasi tidak aktif
   --country KODE          kode negara Wi-Fi (bawaan ID)
   --channel N             kanal 2,4 GHz: 1, 6 atau 11 (bawaan 6)
@@ -121,6 +128,15 @@ die() {
 }
 
 ORIG_ARGS=("$@")
+# The same, with an enrollment code hidden: for the log and for messages.
+SHOWN_ARGS=()
+for ((i = 0; i < ${#ORIG_ARGS[@]}; i++)); do
+    SHOWN_ARGS+=("${ORIG_ARGS[i]}")
+    if [[ ${ORIG_ARGS[i]} == --enroll && $((i + 1)) -lt ${#ORIG_ARGS[@]} ]]; then
+        SHOWN_ARGS+=("****")
+        i=$((i + 1))
+    fi
+done
 
 need_value() { [[ $# -ge 2 && -n $2 ]] || die "$1 perlu nilai (lihat --help)"; }
 
@@ -131,6 +147,8 @@ while [[ $# -gt 0 ]]; do
     --wifi-password) [[ $# -ge 2 ]] || die "--wifi-password perlu nilai"
         WIFI_PASSWORD=$2; WIFI_PASSWORD_SET=1; CONFIG_FLAGS=1; shift ;;
     --hub-url) need_value "$@"; HUB_URL=$2; CONFIG_FLAGS=1; shift ;;
+    --report-url) need_value "$@"; REPORT_URL=$2; CONFIG_FLAGS=1; shift ;;
+    --enroll) need_value "$@"; ENROLL_CODE=$2; shift ;;
     --trust-root) need_value "$@"; TRUST_ROOT_SRC=$2; shift ;;
     --country) need_value "$@"; COUNTRY=$2; shift ;;
     --channel) need_value "$@"; CHANNEL=$2; shift ;;
@@ -330,7 +348,7 @@ preflight() {
         problems=1
     fi
     if [[ $MODE == install && $LIVE -eq 1 && $EUID -ne 0 ]]; then
-        die "jalankan sebagai root: sudo $0 ${ORIG_ARGS[*]}"
+        die "jalankan sebagai root: sudo $0 ${SHOWN_ARGS[*]}"
     fi
     if ((problems)); then
         if [[ $LIVE -eq 0 ]]; then
@@ -379,6 +397,7 @@ read_existing_config() {
     SSID=${SSID//\{desa\}/$(default_village_name)}
     WIFI_PASSWORD=$(config_get wifi_password)
     HUB_URL=$(config_get hub_url)
+    REPORT_URL=$(config_get report_url)
     PRINTER_TYPE=$(config_get printer.type)
     if [[ $PRINTER_TYPE == usb ]]; then
         PRINTER_USB=$(printf '%04x:%04x' "$(config_get printer.vendor)" "$(config_get printer.product)")
@@ -390,6 +409,7 @@ read_existing_config() {
 config_assignments() {
     local a=(village="$VILLAGE" host=0.0.0.0 port=80 portal_address="$PORTAL_ADDRESS"
         state_dir="$STATE_DIR" ssid="$SSID" wifi_password="$WIFI_PASSWORD" hub_url="$HUB_URL"
+        report_url="$REPORT_URL"
         paper_width="$PAPER_WIDTH" led_pin="$LED_PIN" printer.type="$PRINTER_TYPE")
     if [[ -n $TRUST_ROOT_SRC || -f $ROOT$TRUST_ROOT ]]; then a+=(trust_root="$TRUST_ROOT"); fi
     if [[ -n $PRINTER_DEVICE ]]; then a+=(printer.device="$PRINTER_DEVICE"); fi
@@ -437,6 +457,11 @@ settle_settings() {
         warn "tanpa --village; rencana ini memakai contoh 'kemlagi'"
     fi
     [[ -n $SSID ]] || SSID="Info Desa $(default_village_name)"
+    # The hub app serves the catalog at /public/ and takes reports at /api/reports.
+    if [[ $keep -eq 0 && -z $REPORT_URL && $HUB_URL =~ ^(https?://[^/]+)/public/?$ ]]; then
+        REPORT_URL="${BASH_REMATCH[1]}/api/reports"
+    fi
+    settle_enroll_code
     # Only the installer's own flags are checked here; the settings are checked by the
     # schema when the file is rendered (now if the kiosk command is here already).
     [[ $CHANNEL =~ ^(1|6|11)$ ]] || die "kanal $CHANNEL: pakai 1, 6 atau 11"
@@ -463,6 +488,23 @@ settle_settings() {
     fi
     info "desa: $VILLAGE · Wi-Fi: \"$SSID\" ($([[ -n $WIFI_PASSWORD ]] && echo WPA2 || echo terbuka))" \
         "· kanal $CHANNEL · negara $COUNTRY · printer: $PRINTER_TYPE"
+}
+
+# settle_enroll_code: '--enroll -' asks for the code (not echoed, so in no history and
+# no log); a code that cannot be one stops the install before anything is changed.
+settle_enroll_code() {
+    if [[ $ENROLL_CODE == - ]]; then
+        if [[ -t 0 ]]; then
+            read -rs -p "   Kode pendaftaran dari kecamatan (mis. 7KQ2-M9XD-4TPA): " ENROLL_CODE
+            echo
+        else
+            read -r ENROLL_CODE || true
+        fi
+    fi
+    [[ -n $ENROLL_CODE ]] || return 0
+    local clean=${ENROLL_CODE//[- ]/}
+    [[ ${clean^^} =~ ^[0-9A-Z]{12}$ ]] ||
+        die "kode pendaftaran tidak sah: 12 huruf/angka seperti 7KQ2-M9XD-4TPA (dari 'kiosk hub enroll')"
 }
 
 default_village_name() {
@@ -801,6 +843,36 @@ start_services() {
     run nmcli connection up "$AP_NAME" || warn "hotspot belum mau menyala"
 }
 
+# enroll_kiosk: give the hub's one-time code to the kiosk (as the kiosk user, on stdin:
+# never in a command line, a log or a file others can read). After the first sync the
+# kiosk knows the hub's key and sends the code at once; if the hub cannot be reached
+# the kiosk keeps the code and sends it with the next hourly sync.
+enroll_kiosk() {
+    step "Pendaftaran kios ke kecamatan"
+    if [[ -z $ENROLL_CODE ]]; then
+        info "dilewati (tanpa --enroll); nanti: sudo -u kiosk $VENV/bin/kiosk enroll --config $CONFIG_FILE -"
+        return 0
+    fi
+    if [[ $LIVE -eq 0 ]]; then
+        plan "kiosk enroll (sebagai pengguna kiosk; kode **** lewat stdin)"
+        return 0
+    fi
+    local out code=0
+    out=$(printf '%s\n' "$ENROLL_CODE" |
+        runuser -u kiosk -- "$VENV/bin/kiosk" enroll --config "$CONFIG_FILE" - 2>&1) || code=$?
+    printf '%s\n' "$out" | sed 's/^/   /'
+    if [[ $code -ne 0 ]]; then
+        bad "pendaftaran ditolak (lihat pesan di atas): minta kode baru di kecamatan" \
+            "(kiosk hub enroll $VILLAGE), lalu jalankan lagi dengan --enroll KODE-BARU"
+    elif grep -qE '^enrolled:|nothing to do' <<<"$out"; then
+        ok "kios terdaftar di kecamatan"
+    elif grep -q 'import the stick' <<<"$out"; then
+        warn "kode ikut laporan di folder hub/flashdisk; terdaftar setelah kecamatan menjalankan 'kiosk hub import'"
+    else
+        warn "hub belum bisa dihubungi: kode disimpan di kios dan dikirim otomatis pada sinkronisasi berikutnya (tiap jam)"
+    fi
+}
+
 install_watchdog() {
     step "Watchdog perangkat keras"
     if [[ $WATCHDOG -eq 0 ]]; then
@@ -987,7 +1059,7 @@ main() {
     if [[ $LIVE -eq 1 ]]; then
         mkdir -p "$STATE_DIR"
         exec > >(tee -a "$STATE_DIR/install.log") 2>&1
-        echo "--- $(date -Is 2>/dev/null || date) install.sh ${ORIG_ARGS[*]}"
+        echo "--- $(date -Is 2>/dev/null || date) install.sh ${SHOWN_ARGS[*]}"
     fi
     preflight
     settle_settings
@@ -1001,8 +1073,11 @@ main() {
     install_units
     install_watchdog
     start_services
+    local before=$FAILS
+    enroll_kiosk
+    local enroll_fails=$((FAILS - before))
     self_test
-    local tested_fails=$FAILS
+    local tested_fails=$((FAILS + enroll_fails))
     if [[ $READ_ONLY_ROOT -eq 1 ]]; then install_overlay; fi
     echo
     if [[ $LIVE -eq 0 ]]; then

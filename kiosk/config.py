@@ -159,6 +159,16 @@ class Config:
         "leave only by USB stick.",
         validate=_http_url,
     )
+    report_every_hours: int = setting(
+        24,
+        "Hours between two pushes of the outbox to report_url. The hourly 'kiosk sync' "
+        "pushes only when this much time has passed, or sooner when something cannot wait "
+        "(a complaint, a printer fault, an enrollment code, a restart, a half-full "
+        "outbox); in between, its catalog pull tells the hub the kiosk is alive. 1 = "
+        "push at every sync.",
+        min=1,
+        max=168,
+    )
     outbox_max_kb: int = setting(
         4096,
         "Size bound of the report outbox in KB. When it is reached, counts are merged first, "

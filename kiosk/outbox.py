@@ -266,12 +266,12 @@ class Outbox:
             )
 
     def stats(self) -> dict[str, int]:
-        """``{"records": n, "bytes": n}`` waiting for the hub."""
+        """``{"records": n, "bytes": n, "priority": n}`` waiting for the hub."""
         with self._db() as db:
-            count, size = db.execute(
-                "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM records"
+            count, size, priority = db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(size), 0), COALESCE(SUM(priority), 0) FROM records"
             ).fetchone()
-        return {"records": int(count), "bytes": int(size)}
+        return {"records": int(count), "bytes": int(size), "priority": int(priority)}
 
     def compact(self) -> int:
         """Merge unsent hourly counts into day records now; returns records removed."""

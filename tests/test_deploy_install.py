@@ -76,14 +76,16 @@ def installer(tmp_path):
         "LANG": "C.UTF-8",
     }
 
-    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def run(
+        *args: str, check: bool = True, stdin: str | None = None
+    ) -> subprocess.CompletedProcess:
         result = subprocess.run(
             ["bash", str(INSTALL), *args],
             capture_output=True,
             text=True,
             env=env,
-            stdin=subprocess.DEVNULL,
             timeout=60,
+            **({"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}),
         )
         if check:
             assert result.returncode == 0, result.stdout + result.stderr
@@ -194,6 +196,36 @@ def test_rerun_without_flags_keeps_the_halls_config(installer, tmp_path):
     assert "ssid=Info Watesprojo" in profile
 
 
+CODE = "QH3R-8WZD-2KPX"  # not the example code the guides show
+
+
+@pytest.mark.parametrize("how", ["flag", "stdin"])
+def test_enroll_code_is_planned_but_never_shown_logged_or_written(installer, tmp_path, how):
+    run, _ = installer
+    root = tmp_path / "root"
+    flags = ["--root", str(root), "--village", "kemlagi", "--yes",
+             "--hub-url", "http://hub.kemlagi:8090/public/"]  # fmt: skip
+    if how == "flag":
+        result = run(*flags, "--enroll", CODE)
+    else:
+        result = run(*flags, "--enroll", "-", stdin=CODE.lower() + "\n")
+    assert "kiosk enroll (sebagai pengguna kiosk; kode **** lewat stdin)" in result.stdout
+    for text in (result.stdout, result.stderr, *(p.read_bytes().decode("utf-8", "replace")
+                 for p in root.rglob("*") if p.is_file())):  # fmt: skip
+        assert CODE not in text.upper().replace(" ", "")
+    config = (root / "etc/kiosk/kiosk.toml").read_text()
+    # The hub app takes reports beside the catalog it serves.
+    assert 'report_url = "http://hub.kemlagi:8090/api/reports"' in config
+    again = run(*flags, "--enroll", CODE).stdout  # a second install: nothing to write
+    assert "tulis:" not in again
+
+
+def test_without_enroll_the_step_says_how_to_do_it_later(installer, tmp_path):
+    run, _ = installer
+    out = run("--root", str(tmp_path / "root"), "--village", "kemlagi").stdout
+    assert "dilewati (tanpa --enroll)" in out and "kiosk enroll --config" in out
+
+
 def test_config_loads_with_the_kiosk_settings(installer, tmp_path):
     config_module = pytest.importorskip("kiosk.config")
     run, _ = installer
@@ -285,6 +317,7 @@ def test_uninstall_removes_what_install_laid(installer, tmp_path):
         (["--village", "kemlagi", "--channel", "13"], "Error: kanal 13"),
         (["--village", "kemlagi", "--printer", "usb"], "Error: --printer usb perlu --printer-usb"),
         (["--village", "kemlagi", "--button", "17"], "Error: --button '17' tidak sah"),
+        (["--village", "kemlagi", "--enroll", "12345"], "Error: kode pendaftaran tidak sah"),
     ],
 )
 def test_bad_flags_exit_2_with_a_plain_message(installer, tmp_path, args, message):

@@ -85,7 +85,24 @@ def _public(name: str) -> ResponseReturnValue:
     response = send_from_directory(Path(current_app.config["HUB_DIR"]) / "public", name)
     if name.endswith("timestamp.json"):  # the one mutable file
         response.cache_control.no_cache = True
+        _heartbeat()
     return response
+
+
+def _heartbeat() -> None:
+    """A kiosk's signed heartbeat rides its catalog pull (kiosk/hub/beats.py); a bad
+    one, or a database hiccup, never stands between a kiosk and its catalog."""
+    from flask import request
+
+    from ..reports.beat import HEADER
+    from .beats import note_beat
+
+    value = request.headers.get(HEADER)
+    if value:
+        try:
+            note_beat(engine(), value, now=utcnow())
+        except Exception:  # the edge: the catalog is served whatever happens here
+            current_app.logger.exception("heartbeat not noted")
 
 
 def serve_options() -> dict[str, Any]:

@@ -58,11 +58,15 @@ def hub() -> None:
     help=f"Protect the root and content keys with the passphrase in ${PASSPHRASE_ENV}.",
 )
 def hub_init(hub_dir: str, root_keys: int, root_threshold: int, encrypt_keys: bool) -> None:
-    """Create a hub: keys, the first signed (empty) metadata, report keys, database."""
+    """Create a hub: keys, the first signed (empty) metadata, report keys, database, and
+    the online key that signs complaint statuses for the kiosks."""
+    from .statuses import enable_statuses
+
     try:
         repo = _hub(hub_dir)
         lines = repo.init(root_keys, root_threshold, encrypt_keys)
         lines += _init_reports(hub_dir, repo.passphrase)
+        lines.append(enable_statuses(repo))
     except KioskError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("\n".join(lines))
@@ -121,6 +125,19 @@ def hub_publish(catalog_dir: str, hub_dir: str) -> None:
         f"published catalog version {published.version} ({len(published.release.encode())} "
         f"bytes, sha256 {published.sha256[:12]}…) in {hub_dir}/public"
     )
+
+
+@hub.command("enable-statuses")
+@hub_option
+def hub_enable_statuses(hub_dir: str) -> None:
+    """Let the console publish complaint statuses ("Terbitkan ke kios") on a hub made
+    before 'kiosk hub init' did it: an online key, delegated once with the content key."""
+    from .statuses import enable_statuses
+
+    try:
+        click.echo(enable_statuses(_hub(hub_dir)))
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @hub.command("encrypt-key")
@@ -319,7 +336,7 @@ def hub_revoke(village: str, hub_dir: str, db_url: str | None, reason: str) -> N
 @hub_option
 @db_option
 def hub_kiosks(hub_dir: str, db_url: str | None) -> None:
-    """Every kiosk: key, enrollment, last report, latest health."""
+    """Every kiosk: key, enrollment, last seen (report or heartbeat), latest health."""
     from .fleet import fleet_lines
 
     engine = _engine(hub_dir, db_url)

@@ -27,7 +27,7 @@ def fleet_lines(engine: Engine) -> list[str]:
             if kiosk.last_seen_at
             else "never"
         )
-        lines.append(f"{kiosk.kiosk_id:20} {state}; last report {seen}")
+        lines.append(f"{kiosk.kiosk_id:20} {state}; last seen {seen}")  # report or beat
         health = latest.get(kiosk.kiosk_id)
         if health is not None:
             lines.append(

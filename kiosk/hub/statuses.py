@@ -31,7 +31,7 @@ from typing import Any
 
 from ..errors import SyncError
 from ..fsutil import atomic_write_bytes
-from ..voice.statuses import ANSWER_MAX, FORMAT, STATUSES, TARGET_NAME, parse_statuses, ticket_key
+from ..voice.statuses import ANSWER_MAX, FORMAT, TARGET_NAME, entry_for, parse_statuses, ticket_key
 from .keys import generate_key, load_signer
 from .repo import EXPIRY, Hub, Published
 
@@ -47,7 +47,7 @@ class TicketStatus:
     """One ticket as the kiosks show it: never anything about the complainant."""
 
     ticket: str  # canonical code, ABCD-EFGH
-    status: str  # one of kiosk.voice.statuses.STATUSES
+    status: str  # one of the console's STAGES (or a format-1 STATUS), kiosk.voice.statuses
     date: date
     answer: str | None = None  # the kecamatan's public answer
 
@@ -56,12 +56,14 @@ def status_document(entries: Iterable[TicketStatus], published: datetime) -> byt
     """The target's bytes (canonical JSON); ValueError if an entry is not publishable."""
     tickets: dict[str, dict[str, Any]] = {}
     for entry in entries:
-        if entry.status not in STATUSES:
-            raise ValueError(f"ticket {entry.ticket}: unknown status {entry.status!r}")
+        try:
+            keys = entry_for(entry.status)
+        except ValueError as exc:
+            raise ValueError(f"ticket {entry.ticket}: {exc}") from None
         if entry.answer is not None and len(entry.answer) > ANSWER_MAX:
             raise ValueError(f"ticket {entry.ticket}: answer longer than {ANSWER_MAX}")
         tickets[ticket_key(entry.ticket)] = {
-            "status": entry.status,
+            **keys,
             "date": entry.date.isoformat(),
             "answer": entry.answer or None,
         }
@@ -96,12 +98,22 @@ def enable_statuses(hub: Hub) -> str:
         targets.delegations = Delegations(keys={key.keyid: key}, roles={ROLE: role})
         signers = hub._signers("targets", "snapshot", "timestamp")
         hub._sign_and_write_chain(Metadata(targets), signers, bump=True)
+        if not hub._versions(ROLE):
+            _sign_chain(hub, _empty_role())  # kiosks find the role (empty) before any publish
     return f"complaint statuses delegated to the online key {key_path}"
+
+
+def _empty_role() -> Any:
+    from tuf.api.metadata import Targets
+
+    role = Targets()
+    role.version = 0  # the first signing makes it version 1
+    return role
 
 
 def publish_statuses(hub: Hub, entries: Iterable[TicketStatus]) -> Published:
     """Sign and publish the whole status table (replaces the previous one)."""
-    from tuf.api.metadata import TargetFile, Targets
+    from tuf.api.metadata import TargetFile
 
     now = hub.now()
     data = status_document(entries, now)
@@ -113,11 +125,7 @@ def publish_statuses(hub: Hub, entries: Iterable[TicketStatus]) -> Published:
         sha = info.hashes["sha256"]
         target_path = hub.targets_dir / f"{sha}.{TARGET_NAME}"
         atomic_write_bytes(target_path, data)  # 1. the file itself
-        if hub._versions(ROLE):
-            role = hub._latest(ROLE).signed
-        else:
-            role = Targets()
-            role.version = 0  # the first signing makes it version 1
+        role = hub._latest(ROLE).signed if hub._versions(ROLE) else _empty_role()
         role.targets = {TARGET_NAME: info}
         version = _sign_chain(hub, role)
     return Published(version, sha, len(data), target_path)

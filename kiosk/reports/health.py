@@ -69,14 +69,27 @@ def collect_health(config: Config, outbox_stats: dict[str, int]) -> dict[str, An
     }
 
 
-def printer_health(config: Config) -> dict[str, Any]:
-    status = read_status(config, "printer")
-    if status is None:
-        return {"state": "none", "slips_since_last": 0, "paper_left_mm": None}
-    details = status.get("details") or {}
+def printer_state(details: dict[str, Any] | None) -> str:
+    """The health record's printer state from the printer daemon's status details
+    (None: no printer daemon has ever written one)."""
+    if details is None:
+        return "none"
     state = PRINTER_STATES.get(str(details.get("state")), "offline")
     if state == "ok" and details.get("paper_low"):
         state = "paper_low"
+    return state
+
+
+def printer_details(config: Config) -> dict[str, Any] | None:
+    status = read_status(config, "printer")
+    return None if status is None else (status.get("details") or {})
+
+
+def printer_health(config: Config) -> dict[str, Any]:
+    details = printer_details(config)
+    if details is None:
+        return {"state": "none", "slips_since_last": 0, "paper_left_mm": None}
+    state = printer_state(details)
     printed = _int(details.get("printed_total", details.get("printed_since_start"))) or 0
     memo_path = config.state_path / "reports" / MEMO
     try:

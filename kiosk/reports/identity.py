@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from nacl.signing import SigningKey
 
 from ..errors import KioskError
-from ..fsutil import atomic_write_bytes, fsync_dir
+from ..fsutil import atomic_write_bytes, atomic_write_json, fsync_dir
 
 KEY_FILE = Path("identity/kiosk.key")
 CODE_FILE = Path("identity/enroll-code")
+ENROLLED_FILE = Path("identity/enrolled.json")  # the spent code's SHA-256, and when
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 CODE_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){2}$")
 
@@ -108,8 +111,45 @@ def pending_enroll_code(state_dir: Path) -> str | None:
 
 
 def enrollment_done(state_dir: Path) -> None:
-    """The hub confirmed: the code is spent, forget it."""
+    """The hub confirmed: the code is spent, forget it (keeping only its hash, so that
+    giving the same code again, e.g. a second install, is known as done)."""
+    code = pending_enroll_code(state_dir)
+    if code is not None:
+        atomic_write_json(
+            Path(state_dir) / ENROLLED_FILE,
+            {
+                "code_sha256": _digest(code),
+                "confirmed": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
+            mode=0o600,
+        )
     try:
         (Path(state_dir) / CODE_FILE).unlink()
     except FileNotFoundError:
         pass
+
+
+def enrolled_with(state_dir: Path, code: str) -> str | None:
+    """When the hub confirmed this kiosk's enrollment with ``code`` (ISO), else None."""
+    memo = _enrolled_memo(state_dir)
+    if memo.get("code_sha256") != _digest(normalize_code(code)):
+        return None
+    return str(memo.get("confirmed") or "earlier")
+
+
+def last_enrollment(state_dir: Path) -> str | None:
+    """When the hub last confirmed an enrollment of this kiosk (ISO), if it ever did."""
+    confirmed = _enrolled_memo(state_dir).get("confirmed")
+    return str(confirmed) if confirmed else None
+
+
+def _enrolled_memo(state_dir: Path) -> dict[str, object]:
+    try:
+        memo = json.loads((Path(state_dir) / ENROLLED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(code.encode("ascii")).hexdigest()

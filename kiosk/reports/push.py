@@ -16,6 +16,11 @@ from ..errors import ReportError
 MAX_ANSWER = 256 * 1024
 
 
+class ReportRefused(ReportError):
+    """The hub answered and said no (wrong code, unenrolled, revoked, ...): trying again
+    will not help until someone acts; the message says what to do."""
+
+
 def post_bundle(
     url: str, data: bytes, *, connect_timeout: float, read_timeout: float, pool: Any = None
 ) -> bytes:
@@ -29,7 +34,7 @@ def post_bundle(
             "POST",
             url,
             body=data,
-            headers={"Content-Type": "application/octet-stream", "User-Agent": "pelita"},
+            headers={"User-Agent": "pelita"},  # no more: every push is paid in mobile data
             timeout=timeout,
             preload_content=False,
             redirect=False,
@@ -44,7 +49,8 @@ def post_bundle(
         ) from None
     if answer.status == 200 and len(body) <= MAX_ANSWER:
         return bytes(body)
-    raise ReportError(_refusal(answer.status, body, url))
+    reason = _refusal(answer.status, body, url)
+    raise ReportRefused(reason) if answer.status in (400, 403, 413) else ReportError(reason)
 
 
 def _why(exc: Exception) -> str:

@@ -20,11 +20,12 @@ from ..errors import KioskError, OutboxRefused
 from ..outbox import Outbox
 from ..status import read_status, write_status
 from . import stick
+from .cadence import push_reason, remember_push, seconds_to_wait
 from .health import collect_health
 from .hubkey import HubKey, load_hub_key
 from .identity import Identity, load_identity, pending_enroll_code
 from .outgoing import AckResult, apply_ack, build_bundles
-from .push import post_bundle
+from .push import ReportRefused, post_bundle
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,16 @@ class ReportResult:
     skipped: bool = False  # nothing to do here (no key yet, nowhere to send)
     wire_bytes: int = 0
     needs_key: bool = False  # the hub's report key has not arrived (sync first)
+    refused: bool = False  # the hub answered no: trying again alone will not help
 
 
-def run_reports(config: Config, *, stick_dir: Path | None = None) -> ReportResult:
-    """Record health and deliver the outbox (to ``stick_dir``, else to ``report_url``)."""
+def run_reports(
+    config: Config, *, stick_dir: Path | None = None, force: bool = False
+) -> ReportResult:
+    """Record health and deliver the outbox (to ``stick_dir``, else to ``report_url``).
+
+    A push to ``report_url`` happens only when one is due (``cadence.py``) or ``force``;
+    a stick always gets everything."""
     folder = config.state_path / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "lock", "a+b") as lock:
@@ -50,20 +57,26 @@ def run_reports(config: Config, *, stick_dir: Path | None = None) -> ReportResul
         except BlockingIOError:
             return ReportResult(False, "another report cycle is running", skipped=True)
         try:
-            result = _cycle(config, stick_dir)
+            result = _cycle(config, stick_dir, force=force)
         except (KioskError, OSError) as exc:
             result = _failed(config, exc)
         _status(config, result)
         return result
 
 
-def _cycle(config: Config, stick_dir: Path | None) -> ReportResult:
+def _cycle(config: Config, stick_dir: Path | None, *, force: bool) -> ReportResult:
     outbox = Outbox.for_config(config)
     identity = load_identity(config.state_path, config.village)
     hub_key = load_hub_key(config.state_path)
     confirmed: tuple[int, list[dict[str, Any]]] = (0, [])
     if stick_dir is not None and hub_key is not None:  # answers first: they free space
         confirmed = _read_stick_acks(outbox, identity, hub_key, Path(stick_dir))
+    why = "asked for" if force else None
+    if stick_dir is None and hub_key is not None and config.report_url and not force:
+        enrolling = pending_enroll_code(config.state_path) is not None
+        why = push_reason(config, outbox.stats(), enrolling=enrolling)
+        if why is None:
+            return _not_due(config, outbox)
     _record_health(config, outbox)
     waiting = outbox.stats()["records"]
     if hub_key is None:
@@ -84,7 +97,19 @@ def _cycle(config: Config, stick_dir: Path | None) -> ReportResult:
             waiting=waiting,
             skipped=True,
         )
-    return _push(config, outbox, identity, hub_key)
+    return _push(config, outbox, identity, hub_key, why=why or "due")
+
+
+def _not_due(config: Config, outbox: Outbox) -> ReportResult:
+    waiting = outbox.stats()["records"]
+    hours = max(1, round(seconds_to_wait(config) / 3600))
+    return ReportResult(
+        True,
+        f"{waiting} record(s) waiting; next report in about {hours} h (report_every_hours = "
+        f"{config.report_every_hours}, sooner for a complaint or a printer fault)",
+        waiting=waiting,
+        skipped=True,
+    )
 
 
 def _record_health(config: Config, outbox: Outbox) -> None:
@@ -94,7 +119,9 @@ def _record_health(config: Config, outbox: Outbox) -> None:
         log.error("health record not kept: %s", exc)
 
 
-def _push(config: Config, outbox: Outbox, identity: Identity, hub_key: HubKey) -> ReportResult:
+def _push(
+    config: Config, outbox: Outbox, identity: Identity, hub_key: HubKey, *, why: str
+) -> ReportResult:
     sent, wire, refused = 0, 0, []
     for bundle in build_bundles(outbox, identity, hub_key):
         outbox.mark_sent(bundle.ids)
@@ -105,11 +132,12 @@ def _push(config: Config, outbox: Outbox, identity: Identity, hub_key: HubKey) -
             read_timeout=config.sync_read_timeout,
         )
         result = apply_ack(outbox, identity, hub_key, ack)
+        remember_push(config)
         sent += result.freed
         wire += len(bundle.data) + len(ack)
         refused += result.refused
     waiting = outbox.stats()["records"]
-    summary = f"Reports delivered to {config.report_url}: {sent} record(s) confirmed"
+    summary = f"Reports delivered to {config.report_url} ({why}): {sent} record(s) confirmed"
     return _done(summary, sent, waiting, refused, wire)
 
 
@@ -183,6 +211,7 @@ def _failed(config: Config, exc: BaseException) -> ReportResult:
         f"Reports not delivered: {reason}. Nothing is lost; "
         f"{waiting} record(s) kept for the next try.",
         waiting=waiting,
+        refused=isinstance(exc, ReportRefused),
     )
 
 

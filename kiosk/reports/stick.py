@@ -25,6 +25,14 @@ ACK_SUFFIX = ".pka"
 MAX_FILE = 8 * 1024 * 1024
 
 
+def stick_folder(source: str | None) -> Path | None:
+    """The stick's folder when syncing from one (reports go onto it), else None."""
+    if not source or source.startswith(("http://", "https://")):
+        return None
+    path = Path(source[len("file://") :] if source.startswith("file://") else source)
+    return path if (path / "metadata").is_dir() else None
+
+
 def kiosk_folder(stick: Path, kiosk_id: str) -> Path:
     return Path(stick) / REPORTS / kiosk_id
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from ..cli_options import config_option, get_config
@@ -21,10 +19,11 @@ def sync(config_file: str | None, source: str | None) -> None:
     """Report to the hub (push, or onto the stick), then fetch, verify and activate the
     newest signed catalog."""
     from ..reports.run import run_reports
+    from ..reports.stick import stick_folder
     from .run import run_sync
 
     config = get_config(config_file)
-    stick = _stick_folder(source or config.hub_url)
+    stick = stick_folder(source or config.hub_url)
     reports = run_reports(config, stick_dir=stick)
     result = run_sync(config, source)
     if reports.needs_key and result.ok:  # the first sync brings the report key: report now
@@ -36,11 +35,3 @@ def sync(config_file: str | None, source: str | None) -> None:
         click.echo(result.summary)
     else:
         raise click.ClickException(result.summary)
-
-
-def _stick_folder(source: str | None) -> Path | None:
-    """The stick's folder when syncing from one (reports go onto it), else None."""
-    if not source or source.startswith(("http://", "https://")):
-        return None
-    path = Path(source[len("file://") :] if source.startswith("file://") else source)
-    return path if (path / "metadata").is_dir() else None

@@ -52,11 +52,16 @@ def hub_base(source: str) -> str:
 
 
 def default_fetcher(
-    base: str, connect_timeout: float, read_timeout: float, max_seconds: float
+    base: str,
+    connect_timeout: float,
+    read_timeout: float,
+    max_seconds: float,
+    *,
+    beat: str | None = None,
 ) -> FetcherInterface:
     if base.startswith("file://"):
         return FolderFetcher()
-    return HttpFetcher(connect_timeout, read_timeout, max_seconds)
+    return HttpFetcher(connect_timeout, read_timeout, max_seconds, beat=beat)
 
 
 class HubClient:

@@ -50,6 +50,7 @@ class HttpFetcher(FetcherInterface):
         max_bytes: int = 20_000_000,
         user_agent: str = "pelita-kiosk",
         stats: FetchStats | None = None,
+        beat: str | None = None,
     ):
         self.timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
         self.max_seconds = max_seconds
@@ -58,13 +59,22 @@ class HttpFetcher(FetcherInterface):
         self.pool = urllib3.PoolManager(
             headers={"User-Agent": user_agent}, retries=False, timeout=self.timeout
         )
+        # The kiosk's signed heartbeat (kiosk/reports/beat.py), on timestamp.json only:
+        # one per sync, the one request every sync makes.
+        self.beat_headers = {"User-Agent": user_agent, "Pelita-Beat": beat} if beat else None
 
     def _fetch(self, url: str) -> Iterator[bytes]:
         self.stats.requests += 1
         self.stats.urls.append(url)
         try:
+            beat = self.beat_headers if url.endswith("/timestamp.json") else None
             response = self.pool.request(
-                "GET", url, preload_content=False, redirect=False, timeout=self.timeout
+                "GET",
+                url,
+                headers=beat,
+                preload_content=False,
+                redirect=False,
+                timeout=self.timeout,
             )
         except urllib3.exceptions.NewConnectionError as exc:  # (a TimeoutError subclass)
             raise ConnectionCutError(f"{url}: cannot connect ({_why(exc)})") from exc

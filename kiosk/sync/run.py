@@ -132,12 +132,15 @@ class _Cycle:
             log.warning(self.clock_note)
 
     def _default_fetcher(self) -> FetcherInterface:
+        from ..reports.beat import beat_header
+
         config = self.config
         return default_fetcher(
             hub_base(self.source),
             config.sync_connect_timeout,
             config.sync_read_timeout,
             config.sync_max_seconds,
+            beat=beat_header(config),  # the hub's fleet view: alive (docs/reports.md)
         )
 
     def _update(

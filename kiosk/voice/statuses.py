@@ -6,6 +6,14 @@ lets python-tuf verify it and then :func:`install` keeps the verified bytes in
 ``<state>/complaints/status.json``. The web only reads that file. Tickets are listed by
 a hash of their code, so the file itself reveals no code to type in; it holds no
 personal data (status, date, public answer).
+
+Statuses. Format 1 began with five (:data:`STATUSES`, in each entry's ``status``); the
+console has seven (:data:`STAGES`, issue 15). Rather than a format 2 that older kiosks
+would refuse outright (keeping stale answers), every entry carries both: ``status``, one
+of the five every kiosk knows (:data:`FALLBACK` maps the three newer ones), and
+``stage``, one of the seven. A kiosk that knows ``stage`` shows it; an older kiosk
+ignores the extra key and shows ``status``; a ``stage`` this kiosk does not know yet (a
+newer hub) falls back the same way.
 """
 
 from __future__ import annotations
@@ -24,7 +32,17 @@ if TYPE_CHECKING:
 
 TARGET_NAME = "complaint-status.json"
 FORMAT = 1
-STATUSES = ("diterima", "diproses", "diteruskan", "selesai", "ditolak")
+STATUSES = ("diterima", "diproses", "diteruskan", "selesai", "ditolak")  # since format 1
+STAGES = (  # the console's statuses (kiosk/hub/complaint_flow.py), in "stage"
+    "diterima",
+    "diverifikasi",
+    "diteruskan",
+    "ditindaklanjuti",
+    "selesai",
+    "ditolak",
+    "bukan_wewenang",
+)
+FALLBACK = {"diverifikasi": "diproses", "ditindaklanjuti": "diproses", "bukan_wewenang": "ditolak"}
 ANSWER_MAX = 2000
 
 
@@ -33,8 +51,26 @@ def ticket_key(ticket: str) -> str:
     return hashlib.sha256(ticket.encode("ascii")).hexdigest()[:32]
 
 
+def entry_for(status: str) -> dict[str, str]:
+    """The ``status`` and ``stage`` keys that publish one console (or format-1) status."""
+    if status in STAGES:
+        return {"status": FALLBACK.get(status, status), "stage": status}
+    if status in STATUSES:
+        return {"status": status}  # "diproses": a hub that predates the seven
+    raise ValueError(f"unknown status {status!r}")
+
+
+def shown(entry: dict[str, Any]) -> dict[str, Any]:
+    """One checked entry as the resident page reads it: ``status`` is the stage when
+    this kiosk knows it, else the format-1 status."""
+    stage = entry.get("stage")
+    status = stage if stage in STAGES else entry["status"]
+    return {"status": status, "date": entry["date"], "answer": entry.get("answer")}
+
+
 def parse_statuses(data: bytes) -> dict[str, dict[str, Any]]:
-    """The ticket table of a status file; ValueError says what is wrong."""
+    """The ticket table of a status file, each entry as :func:`shown` makes it;
+    ValueError says what is wrong."""
     raw = json.loads(data.decode("utf-8"))
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise ValueError(f"not a complaint status file of format {FORMAT}")
@@ -49,7 +85,7 @@ def parse_statuses(data: bytes) -> dict[str, dict[str, Any]]:
             raise ValueError(f"ticket {key}: answer must be text of at most {ANSWER_MAX}")
         if not isinstance(entry.get("date"), str):
             raise ValueError(f"ticket {key}: no date")
-    return tickets
+    return {key: shown(entry) for key, entry in tickets.items()}
 
 
 def status_path(config: Config) -> Path:

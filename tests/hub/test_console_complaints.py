@@ -3,14 +3,14 @@ and the scheduled deletion of contacts."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from kiosk.hub import complaint_store
-from kiosk.hub.console.publish import kiosk_status
+from kiosk.hub import complaint_flow, complaint_store
 from kiosk.hub.console_tables import audit_log
 from kiosk.hub.simulate import Sim
 
@@ -135,12 +135,11 @@ def test_contacts_are_deleted_after_the_retention_time(app):
     assert "Sudah dihapus" in page
 
 
-def test_statuses_the_kiosk_does_not_know_yet_are_mapped():
-    known = ("diterima", "diproses", "diteruskan", "selesai", "ditolak")
-    assert kiosk_status("ditindaklanjuti", known) == "diproses"
-    assert kiosk_status("bukan_wewenang", known) == "ditolak"
-    assert kiosk_status("diteruskan", known) == "diteruskan"
-    assert kiosk_status("bukan_wewenang", (*known, "bukan_wewenang")) == "bukan_wewenang"
+def test_the_console_and_the_kiosks_know_the_same_seven_statuses():
+    from kiosk.hub import complaint_flow
+    from kiosk.voice.statuses import STAGES
+
+    assert complaint_flow.STATUSES == STAGES
 
 
 def test_counts_by_state(app):
@@ -169,7 +168,7 @@ def test_hub_maintenance_purges_at_start_and_again_a_day_later(app):
 
 def test_terbitkan_ke_kios_signs_statuses_and_answers_for_the_kiosks(make_hub_app, tmp_path):
     from kiosk.hub.repo import Hub
-    from kiosk.hub.statuses import enable_statuses
+    from kiosk.hub.statuses import ROLE, enable_statuses
     from kiosk.voice.statuses import TARGET_NAME, parse_statuses, ticket_key
 
     hub_dir = tmp_path / "hub-with-keys"
@@ -197,7 +196,11 @@ def test_terbitkan_ke_kios_signs_statuses_and_answers_for_the_kiosks(make_hub_ap
     page = client.get("/pengaduan").get_data(as_text=True)
     response = client.post("/pengaduan/terbitkan", data={"csrf_token": csrf_of(page)})
     assert response.status_code == 303
-    assert "diterbitkan ke kios (versi 1)" in client.get("/pengaduan").get_data(as_text=True)
+    version = hub._versions(ROLE)[-1]  # the empty role of enable_statuses was version 1
+    assert version == 2
+    assert f"diterbitkan ke kios (versi {version})" in client.get("/pengaduan").get_data(
+        as_text=True
+    )
     published = sorted(hub.targets_dir.glob(f"*.{TARGET_NAME}"))
     assert len(published) == 1
     document = published[0].read_bytes()
@@ -205,4 +208,48 @@ def test_terbitkan_ke_kios_signs_statuses_and_answers_for_the_kiosks(make_hub_ap
     tickets = parse_statuses(document)
     entry = tickets[ticket_key("ABCD-EFGH")]
     assert entry["answer"] == "Petugas datang Senin."
-    assert entry["status"] in ("ditindaklanjuti", "diproses")  # as the kiosk knows it
+    assert entry["status"] == "ditindaklanjuti"  # as this kiosk shows it
+    raw = json.loads(document)["tickets"][ticket_key("ABCD-EFGH")]
+    assert raw["status"] == "diproses"  # what a kiosk that knows only five shows
+
+
+def test_each_of_the_seven_statuses_is_published_as_it_is_with_a_fallback(make_hub_app, tmp_path):
+    from kiosk.hub.repo import Hub
+    from kiosk.hub.statuses import enable_statuses
+    from kiosk.voice.statuses import FALLBACK, STATUSES, TARGET_NAME, parse_statuses, ticket_key
+
+    hub = Hub(tmp_path / "hub-seven")
+    hub.init(root_keys=1, root_threshold=1)
+    enable_statuses(hub)
+    app = make_hub_app(hub.path, **CONFIG)
+    engine = app.extensions["hub_db"]
+    add_users(engine)
+    sim = Sim(engine, random.Random(7))
+    sim.kiosks([("betro", "Betro")], at=NOW)
+    tickets = {status: f"SEVN-000{n}" for n, status in enumerate(complaint_flow.STATUSES)}
+    client = client_for(app, "budi")
+    for status, ticket in tickets.items():
+        sim.complaint("betro", ticket, NOW - timedelta(hours=1), contact_name=None)
+        if status == "diterima":
+            continue  # where every complaint starts
+        page = client.get(f"/pengaduan/{ticket}").get_data(as_text=True)
+        answer = f"Jawaban untuk {status}."
+        client.post(
+            f"/pengaduan/{ticket}",
+            data={"status": status, "jawaban": answer, "csrf_token": csrf_of(page)},
+        )
+        with engine.connect() as conn:
+            assert complaint_store.get(conn, ticket).status == status
+    page = client.get("/pengaduan").get_data(as_text=True)
+    assert (
+        client.post("/pengaduan/terbitkan", data={"csrf_token": csrf_of(page)}).status_code == 303
+    )
+    [target] = hub.targets_dir.glob(f"*.{TARGET_NAME}")
+    shown = parse_statuses(target.read_bytes())  # what this kiosk shows
+    raw = json.loads(target.read_bytes())["tickets"]  # what a five-status kiosk reads
+    for status, ticket in tickets.items():
+        key = ticket_key(ticket)
+        assert shown[key]["status"] == status
+        assert raw[key]["status"] == FALLBACK.get(status, status) and raw[key]["status"] in STATUSES
+        if status != "diterima":
+            assert shown[key]["answer"] == f"Jawaban untuk {status}."

@@ -80,7 +80,7 @@ def test_upload_cut_mid_body_stores_nothing(world, tmp_path):
         sock.sendall(head.encode() + data[: len(data) // 2])
     time.sleep(0.3)
     assert count(world, db.bundles) == 0 and count(world) == 0
-    assert run_reports(config).ok  # the next try delivers everything
+    assert run_reports(config, force=True).ok  # the next try delivers everything
     assert outbox.stats()["records"] == 0 and count(world) == 3
 
 
@@ -126,7 +126,7 @@ def test_hub_cut_500_slow_or_down_loses_nothing(world, tmp_path, mode, expected)
             world, tmp_path, report_url=f"http://127.0.0.1:{port}/api/reports", sync_read_timeout=1
         )
         before = outbox.stats()["records"]
-        result = run_reports(config)
+        result = run_reports(config, force=True)
     finally:
         if mode != "down":
             server.shutdown()
@@ -135,7 +135,7 @@ def test_hub_cut_500_slow_or_down_loses_nothing(world, tmp_path, mode, expected)
     assert expected in reason(config) and "Nothing is lost" in reason(config)
     assert outbox.stats()["records"] == before + 1  # + this attempt's health record
     real = config.replace(report_url=world.config_overrides["report_url"], sync_read_timeout=30)
-    assert run_reports(real).ok
+    assert run_reports(real, force=True).ok
     assert outbox.stats()["records"] == 0
 
 
@@ -150,7 +150,7 @@ def test_two_pushes_at_once_store_each_record_once(world, tmp_path):
         thread.join()
     assert [status for status, _ in answers] == [200] * 4, answers
     assert count(world) == 2
-    results = [run_reports(config) for _ in range(2)]  # and two cycles on the kiosk
+    results = [run_reports(config, force=True) for _ in range(2)]  # and two cycles on the kiosk
     assert all(r.ok for r in results) and count(world) == 4  # + 2 health records
 
 
@@ -158,7 +158,8 @@ def test_two_report_cycles_at_once_on_the_kiosk_take_turns(world, tmp_path):
     config, outbox = ready_kiosk(world, tmp_path)
     results = []
     threads = [
-        threading.Thread(target=lambda: results.append(run_reports(config))) for _ in range(3)
+        threading.Thread(target=lambda: results.append(run_reports(config, force=True)))
+        for _ in range(3)
     ]
     for thread in threads:
         thread.start()
@@ -201,7 +202,7 @@ def test_forged_signature_is_refused(world, tmp_path):
 def test_bundle_replayed_as_another_kiosk_is_refused(world, tmp_path):
     config_a, _ = ready_kiosk(world, tmp_path, "kemlagi")
     config_b, _ = ready_kiosk(world, tmp_path, "watesprojo")
-    assert run_reports(config_b).ok  # B is enrolled and known
+    assert run_reports(config_b, force=True).ok  # B is enrolled and known
     stolen = parse_bundle(bundle_of(config_a).data)
     # 1. A's bundle relabelled as B's: B's key does not verify A's signature.
     relabelled = {**stolen.header, "kiosk": "watesprojo"}
@@ -231,7 +232,7 @@ def _resign(bundle, header, signing_key) -> bytes:
 
 def test_unenrolled_kiosk_is_refused_with_a_plain_reason(world, tmp_path):
     config, outbox = ready_kiosk(world, tmp_path, enroll=False)
-    assert not run_reports(config).ok
+    assert not run_reports(config, force=True).ok
     assert "not enrolled at this hub" in reason(config) and "kiosk hub enroll kemlagi" in reason(
         config
     )
@@ -240,14 +241,14 @@ def test_unenrolled_kiosk_is_refused_with_a_plain_reason(world, tmp_path):
 
 def test_revoked_kiosk_is_refused_until_enrolled_again(world, tmp_path):
     config, outbox = ready_kiosk(world, tmp_path)
-    assert run_reports(config).ok
+    assert run_reports(config, force=True).ok
     revoke(world.engine, "kemlagi", "SD card stolen")
     outbox.append("feedback", sample("feedback"))
-    assert not run_reports(config).ok
+    assert not run_reports(config, force=True).ok
     assert "revoked" in reason(config) and "SD card stolen" in reason(config)
     assert outbox.stats()["records"] == 2  # the feedback and this attempt's health
     world.enroll(config)  # a new code lifts the revocation
-    assert run_reports(config).ok and outbox.stats()["records"] == 0
+    assert run_reports(config, force=True).ok and outbox.stats()["records"] == 0
 
 
 def test_wrong_enrollment_code_is_refused(world, tmp_path):
@@ -256,14 +257,14 @@ def test_wrong_enrollment_code_is_refused(world, tmp_path):
     config, outbox = ready_kiosk(world, tmp_path, enroll=False)
     world.enroll(config.replace(state_dir=str(tmp_path / "elsewhere")))  # a code exists...
     save_enroll_code(config.state_path, "0000-0000-0000")  # ...but this is not it
-    assert not run_reports(config).ok
+    assert not run_reports(config, force=True).ok
     assert "no valid enrollment code" in reason(config)
 
 
 def test_sealed_to_another_hubs_key_is_refused(world, tmp_path):
     config, outbox = ready_kiosk(world, tmp_path)
     new_hub_keys().give_to(config.state_path)  # this kiosk trusts some other hub
-    assert not run_reports(config).ok
+    assert not run_reports(config, force=True).ok
     assert "sealed to another hub's key" in reason(config)
     assert outbox.stats()["records"] == 3 and count(world) == 0
 
@@ -408,10 +409,10 @@ def test_disk_full_on_the_kiosk_keeps_what_it_had(world, tmp_path):
             for i in range(1, 10_000):
                 kept.append(outbox.append("complaint", sample("complaint", ticket=f"T-{i}")))
         assert outbox.stats()["records"] == len(kept)  # everything kept so far is intact
-        assert not run_reports(config).ok  # cannot even note what it sent: it waits
+        assert not run_reports(config, force=True).ok  # cannot even note what it sent: it waits
         assert outbox.stats()["records"] == len(kept)
         filler.unlink()  # space comes back
-        result = run_reports(config)
+        result = run_reports(config, force=True)
         assert result.ok, result.summary
         assert count(world, db.complaints) == len(kept) and outbox.stats()["records"] == 0
     finally:
@@ -422,6 +423,6 @@ def test_hub_down_then_up_delivers_the_backlog_once(world, tmp_path):
     config, outbox = ready_kiosk(world, tmp_path)
     dead = config.replace(report_url=f"http://127.0.0.1:{free_port()}/api/reports")
     for _ in range(3):
-        assert not run_reports(dead).ok
-    assert run_reports(config).ok
+        assert not run_reports(dead, force=True).ok
+    assert run_reports(config, force=True).ok
     assert count(world, db.complaints) == 1 and count(world, db.health) == 1  # one per day

@@ -35,7 +35,7 @@ def test_ids_are_ordered_and_survive_reopening(outbox, tmp_path):
 def test_ids_are_never_reused_after_records_are_freed(outbox):
     ids = [outbox.append("health", health()) for _ in range(3)]
     assert outbox.acknowledge(ids) == 3
-    assert outbox.stats() == {"records": 0, "bytes": 0}
+    assert outbox.stats() == {"records": 0, "bytes": 0, "priority": 0}
     assert outbox.append("health", health()) == 4
 
 

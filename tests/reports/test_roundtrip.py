@@ -35,7 +35,7 @@ def test_enrolled_kiosk_reports_health_and_residents_records_once(world, tmp_pat
     outbox.append("complaint", sample("complaint"), priority=True)
     outbox.append("survey", sample("survey"))
     outbox.append("counts", sample("counts"))
-    result = run_reports(config)
+    result = run_reports(config, force=True)
     assert result.ok, result.summary
     assert outbox.stats()["records"] == 0
     healths = rows(world, db.health)  # one at every push

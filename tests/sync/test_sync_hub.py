@@ -34,6 +34,7 @@ def test_init_keeps_keys_out_of_the_published_folder(hub_dir):
         "keys/offline-root/root-1.pem",
         "keys/offline-root/root-2.pem",
         "keys/offline-root/root-3.pem",
+        "keys/online/complaints.pem",
         "keys/online/snapshot.pem",
         "keys/online/timestamp.pem",
         "keys/technician/targets.pem",
@@ -77,11 +78,12 @@ def test_refresh_resigns_only_when_due_and_warns_loudly(hub_dir):
     assert out.exit_code == 0 and "nothing due" in out.output
     later = datetime.now(UTC) + timedelta(days=10)
     done, warnings = Hub(hub_dir, now=lambda: later).refresh()
-    # init signed twice: the empty metadata, then the report key (docs/reports.md)
-    assert done == ["re-signed timestamp (version 3)"] and warnings == []
+    # init signed four times: the empty metadata, the report key (docs/reports.md), and
+    # the delegation of complaint statuses and its empty role (docs/residents-voice.md)
+    assert done == ["re-signed timestamp (version 5)"] and warnings == []
     much_later = datetime.now(UTC) + timedelta(days=170)
     done, warnings = Hub(hub_dir, now=lambda: much_later).refresh()
-    assert "re-signed snapshot (version 3)" in done
+    assert "re-signed snapshot (version 5)" in done
     assert any(w.startswith("WARNING: targets expires in") for w in warnings)
     out = invoke("hub", "refresh", "--hub", str(hub_dir), "--force")
     assert out.exit_code == 0 and "re-signed timestamp" in out.output

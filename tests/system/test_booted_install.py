@@ -1,5 +1,9 @@
 """deploy/install.sh for real, on a booted Debian Bookworm (systemd as PID 1, systemd-nspawn).
 
+The kiosk is enrolled in the same step (``--enroll CODE`` from ``kiosk hub enroll``): with
+a folder as its hub, the code goes out with the reports in that folder, the hub
+imports them (``kiosk hub import``) and the kiosk reads the hub's answer at its next sync.
+
 The container has a private network; its "Wi-Fi" is a veth named wlan0 whose other
 end is a phone's network namespace on this machine. NetworkManager cannot run an
 access point on a veth, so the install uses ``--wired-hotspot`` (the same shared-mode
@@ -40,8 +44,10 @@ SYSTEM_STATE = (
     "/tmp/", "/run/", "/root/", "/var/lib/dhcp/", "/var/backups/dpkg",
 )  # fmt: skip
 # What --uninstall deliberately keeps (it says so): the hall's settings and data.
+# And the kecamatan's folder (a stick's stand-in) keeps the kiosk's reports on it.
 KEPT = ("/etc/kiosk/kiosk.toml", "/usr/share/kiosk/trust/root.json", "/var/lib/kiosk/",
-        "/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow", "/etc/.pwd.lock")  # fmt: skip
+        "/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow", "/etc/.pwd.lock",
+        "/srv/pelita-hub/")  # fmt: skip
 PI_CONFIG = "# Raspberry Pi firmware settings\narm_64bit=1\n"
 COPY_IGNORE = shutil.ignore_patterns(
     ".venv", ".venv-*", ".git", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache",
@@ -55,6 +61,7 @@ class Box:
     def __init__(self, container: Container, phone: Namespace, tmp: Path):
         self.container, self.phone, self.tmp = container, phone, tmp
         self.install_output = ""
+        self.code = self.install = ""
 
     def sh(self, script: str, **kw):
         return self.container.sh(script, **kw)
@@ -81,13 +88,20 @@ class Box:
         return result.stdout.split() == ["active"] * len(UNITS)
 
 
-def _make_hub(tmp: Path) -> Path:
+def hub_cli(*args: str) -> str:
+    result = subprocess.run([str(KIOSK), *args], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def _make_hub(tmp: Path) -> tuple[Path, str]:
+    """The kecamatan's hub (its public folder) and an enrollment code for kemlagi."""
     hub = tmp / "hub"
-    for cmd in (["hub", "init", str(hub)], ["hub", "publish", str(REPO / "catalog"), "--hub",
-                                             str(hub)]):  # fmt: skip
-        result = subprocess.run([str(KIOSK), *cmd], capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result.stdout + result.stderr
-    return hub / "public"
+    hub_cli("hub", "init", str(hub))
+    hub_cli("hub", "publish", str(REPO / "catalog"), "--hub", str(hub))
+    out = hub_cli("hub", "enroll", "kemlagi", "--hub", str(hub))
+    code = next(line for line in out.splitlines() if line.startswith("Enrollment code"))
+    return hub / "public", code.split()[-1]
 
 
 @pytest.fixture(scope="module")
@@ -104,15 +118,20 @@ def box(tmp_path_factory):
         root = container.root
         shutil.copytree(REPO, root / "root/pelita-kiosk", ignore=COPY_IGNORE)
         shutil.copytree(wheels, root / "root/wheelhouse")
-        shutil.copytree(_make_hub(tmp), root / "srv/pelita-hub")
+        public, code = _make_hub(tmp)
+        shutil.copytree(public, root / "srv/pelita-hub")
+        # Like a stick the kiosk user may write on: its reports go there.
+        (root / "srv/pelita-hub/reports").mkdir(mode=0o1777)
+        (root / "srv/pelita-hub/reports").chmod(0o1777)
         # A Raspberry Pi's firmware settings, where the installer turns the watchdog on.
         (root / "boot/firmware").mkdir(parents=True)
         (root / "boot/firmware/config.txt").write_text(PI_CONFIG)
         container.boot()
         box = Box(container, phone, tmp)
+        box.code, box.install = code, f"{INSTALL} --enroll {code}"
         box.plug_phone()
         box.before_install = box.upper_files()
-        result = box.sh(INSTALL, check=False, timeout=600)
+        result = box.sh(box.install, check=False, timeout=600)
         box.install_output = result.stdout + result.stderr
         (tmp / "install.out").write_text(box.install_output)
         assert result.returncode == 0, box.install_output[-6000:]
@@ -163,6 +182,28 @@ def test_doctor_says_all_is_well(box):
     assert all(line.startswith("✓") for line in checks), result.stdout
     assert any("Firewall hotspot aktif di wlan0" in line for line in checks)
     assert any("Katalog versi 1" in line for line in checks), "the first sync ran"
+
+
+def test_the_kiosk_is_enrolled_in_the_same_step(box):
+    step = box.install_output.split("Pendaftaran kios ke kecamatan")[1].split("==")[0]
+    assert "kode ikut laporan" in step, step  # a folder hub: it waits for the import
+    log = box.sh("cat /var/lib/kiosk/install.log").stdout
+    assert "--enroll ****" in log
+    assert box.code not in box.install_output and box.code not in log
+    kiosk = "runuser -u kiosk -- /opt/kiosk/venv/bin/kiosk"
+    assert "waiting to be sent" in box.sh(f"{kiosk} identity --config /etc/kiosk/kiosk.toml").stdout
+    folder = box.container.root / "srv/pelita-hub"
+    assert list((folder / "reports/kemlagi").glob("*.pkb"))
+    imported = hub_cli("hub", "import", "--hub", str(box.tmp / "hub"), str(folder))
+    assert "kemlagi" in imported, imported
+    # The stick's next visit (as kiosk-usb-sync@ does it: it may write on the stick).
+    box.sh(f"{kiosk} sync --config /etc/kiosk/kiosk.toml --from /srv/pelita-hub")
+    assert not list((folder / "reports/kemlagi").glob("ack-*")), "the answer was read"
+    identity = box.sh(f"{kiosk} identity --config /etc/kiosk/kiosk.toml").stdout
+    assert "no code pending (confirmed by the hub" in identity, identity
+    fingerprint = re.search(r"key:\s+(\S+)", identity)[1]
+    fleet = hub_cli("hub", "kiosks", "--hub", str(box.tmp / "hub"))
+    assert f"key {fingerprint}" in fleet, fleet
 
 
 def test_phone_gets_a_lease_from_networkmanagers_dnsmasq_and_lands_on_the_portal(box):
@@ -222,7 +263,7 @@ def test_a_second_install_changes_nothing(box):
         return dict(reversed(line.split(None, 1)) for line in out.splitlines())
 
     before = snapshot()
-    result = box.sh(INSTALL, check=False, timeout=600)
+    result = box.sh(box.install, check=False, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:]
     assert not re.search(r"^\s+(tulis|hapus): ", result.stdout, re.M), result.stdout
     after = snapshot()

@@ -21,7 +21,7 @@ from kiosk.hub.statuses import (
 )
 from kiosk.status import read_status
 from kiosk.sync.run import run_sync
-from kiosk.voice.statuses import TARGET_NAME, StatusStore, ticket_key
+from kiosk.voice.statuses import STAGES, TARGET_NAME, StatusStore, parse_statuses, ticket_key
 from kiosk.voice.ticket import new_ticket
 
 from ..conftest import CATALOG_DIR
@@ -127,6 +127,61 @@ def test_statuses_signed_by_another_key_are_refused(tmp_path, hub):
 def test_bad_entries_are_refused_before_signing(hub):
     with pytest.raises(ValueError, match="unknown status"):
         status_document([TicketStatus(TICKET, "hilang", date(2026, 12, 1))], hub.now())
+
+
+# What a kiosk from before the seven statuses checks (format 1, kiosk/voice/statuses.py
+# as of b2e7f97): every entry's "status" is one of these five, or the whole file is refused.
+FIVE = ("diterima", "diproses", "diteruskan", "selesai", "ditolak")
+
+
+def test_all_seven_console_statuses_reach_this_kiosk_and_older_ones_get_five(tmp_path, hub):
+    tickets = {stage: new_ticket() for stage in STAGES}
+    publish_statuses(
+        hub, [TicketStatus(t, stage, date(2026, 12, 1)) for stage, t in tickets.items()]
+    )
+    config = kiosk(tmp_path, hub)
+    assert run_sync(config, str(stick(tmp_path, hub))).ok
+    store = StatusStore(config)
+    assert {stage: store.lookup(t)["status"] for stage, t in tickets.items()} == {
+        stage: stage for stage in STAGES
+    }
+    raw = json.loads(_target_file(hub.public).read_bytes())
+    assert raw["format"] == 1  # the same format: older kiosks do not refuse the file
+    older = {stage: raw["tickets"][ticket_key(t)]["status"] for stage, t in tickets.items()}
+    assert set(older.values()) <= set(FIVE)
+    assert older == {
+        "diterima": "diterima",
+        "diverifikasi": "diproses",
+        "diteruskan": "diteruskan",
+        "ditindaklanjuti": "diproses",
+        "selesai": "selesai",
+        "ditolak": "ditolak",
+        "bukan_wewenang": "ditolak",
+    }
+
+
+def test_a_stage_this_kiosk_does_not_know_falls_back_to_the_status():
+    newer = {"status": "diproses", "stage": "dimediasi", "date": "2026-12-01", "answer": None}
+    older_hub = {"status": "diproses", "date": "2026-12-01"}
+    document = {"format": 1, "tickets": {"a": newer, "b": older_hub}}
+    tickets = parse_statuses(json.dumps(document).encode())
+    assert tickets["a"]["status"] == "diproses"
+    assert tickets["b"] == {"status": "diproses", "date": "2026-12-01", "answer": None}
+    with pytest.raises(ValueError, match="status must be one of"):
+        parse_statuses(
+            json.dumps({"format": 1, "tickets": {"c": {**newer, "status": "x"}}}).encode()
+        )
+
+
+def test_a_kiosk_syncing_before_the_first_publish_hears_of_no_statuses(tmp_path):
+    fresh = Hub(tmp_path / "fresh")
+    fresh.init(root_keys=1, root_threshold=1)
+    enable_statuses(fresh)  # as 'kiosk hub init' does, before anything is published
+    fresh.publish(CATALOG_DIR, published=date(2026, 11, 1))
+    config = kiosk(tmp_path, fresh)
+    result = run_sync(config, str(stick(tmp_path, fresh)))
+    assert result.ok and "No complaint statuses published by the hub yet" in result.summary
+    assert read_status(config, "complaints")["ok"] is True
 
 
 def test_delegation_is_set_up_once(hub):

@@ -4,13 +4,8 @@ kecamatan publishes the complaint's answer and the kiosk shows it after the next
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
 
 import pytest
@@ -19,47 +14,12 @@ from kiosk.hub.repo import Hub
 from kiosk.hub.statuses import TicketStatus, enable_statuses, publish_statuses
 from kiosk.voice import skm
 
-from ..conftest import CATALOG_DIR, REPO, free_port
+from ..conftest import CATALOG_DIR, free_port
 from ..web.phone import Phone
+from .live import kiosk, start
 
 pytest.importorskip("kiosk.reports.push", reason="needs issue 13's report channel")
 pytestmark = pytest.mark.slow
-
-
-def kiosk(*args: str) -> str:
-    env = {**os.environ, "PYTHONWARNINGS": "error"}
-    env.pop("KIOSK_CONFIG", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        cwd=REPO,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout + done.stderr
-
-
-def start(*args: str, url: str) -> subprocess.Popen:
-    env = {**os.environ}
-    env.pop("KIOSK_CONFIG", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", *args],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(url, timeout=5).close()
-            return proc
-        except OSError:
-            assert proc.poll() is None, f"{args} exited"
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError(f"{args} did not come up")
 
 
 def rows(hub_dir, sql: str) -> list[tuple]:

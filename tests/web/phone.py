@@ -22,12 +22,13 @@ class Answer:
 
 
 class Phone:
-    def __init__(self, base: str):
+    def __init__(self, base: str, opener: urllib.request.OpenerDirector | None = None):
         self.base = base
+        self.opener = opener or urllib.request.build_opener()
 
     def _open(self, request) -> Answer:
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
+            with self.opener.open(request, timeout=10) as response:
                 return Answer(response.status, response.read().decode("utf-8"), response.url)
         except urllib.error.HTTPError as error:
             with error:

@@ -9,12 +9,17 @@ from datetime import date
 import html5lib
 import pytest
 
+from kiosk.voice.statuses import STAGES, STATUSES
 from kiosk.voice.ticket import new_ticket
 
 PAGE_BUDGET = 14 * 1024  # bytes gzipped, CSS included (as tests/web/test_pages.py)
 TICKET = new_ticket()
 FOUND = {"status": "selesai", "date": date(2026, 12, 2).isoformat(), "answer": "Sudah." * 300}
 ERRORS = {"isi": "too_long", "hp": "invalid", "setuju": "missing", "kategori": "missing"}
+
+
+def shown(site, found):
+    return site.render("pengaduan_status.html", ticket=TICKET, found=found, new=False, printed=None)
 
 
 def answers(site):
@@ -40,6 +45,9 @@ def answers(site):
                     "pengaduan_status.html", ticket=TICKET, found=found, new=True, printed=printed
                 ),
             )
+    for status in dict.fromkeys(STAGES + STATUSES):
+        found = {**FOUND, "status": status}
+        yield f"status-{status}", shown(site, found)
     yield (
         "status-unknown",
         site.render("pengaduan_status.html", ticket=None, found=None, printed=None),
@@ -82,3 +90,18 @@ def test_footer_links_the_new_pages(site):
     html = site.pages["/"].body.decode()
     for path in ("/survei", "/pengaduan", "/tentang-data"):
         assert f'href="{path}"' in html
+
+
+def test_every_status_has_its_own_plain_words(site):
+    """All seven console statuses (and the older "diproses") read differently to a resident,
+    each with a sentence that says what it means; never the raw key."""
+    said = {}
+    for status in dict.fromkeys(STAGES + STATUSES):
+        found = {**FOUND, "answer": None, "status": status}
+        html = shown(site, found).body.decode()
+        status_part = html.split("<h2>Status</h2>", 1)[1].split("<p><a", 1)[0]
+        title, explanation = re.findall(r"<p>(.*?)</p>", status_part, re.S)
+        assert title.startswith("<strong>") and f">{status}<" not in title, (status, title)
+        assert len(explanation.split()) >= 8, (status, explanation)
+        said[status] = (title, explanation)
+    assert len(set(said.values())) == len(said)

@@ -141,7 +141,12 @@ def audit(action: str, target: str, detail: dict[str, Any] | None = None) -> Non
         accounts.audit(conn, user.name if user else "?", action, target, detail or {}, now=now())
 
 
+MACHINE_PATHS = ("/api/", "/public/")  # reports and the TUF repository (kiosk/hub/app.py)
+
+
 def _security_headers(response: Any) -> Any:
+    if request.path.startswith(MACHINE_PATHS):
+        return response  # kiosks read these, not browsers; each byte is village mobile data
     if g.get("protected"):  # console pages show personal data: never cached
         response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

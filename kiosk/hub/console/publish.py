@@ -1,5 +1,7 @@
 """ "Terbitkan ke kios": every complaint's status, date and public answer, signed for the
-kiosks (issue 14's ``kiosk.hub.statuses``). No complaint text or contact ever leaves."""
+kiosks (issue 14's ``kiosk.hub.statuses``). No complaint text or contact ever leaves.
+Each of the seven console statuses goes out as it is, with a fallback for kiosks that
+know only the first five (kiosk/voice/statuses.py)."""
 
 from __future__ import annotations
 
@@ -12,22 +14,14 @@ from .. import db
 from ..utc import local_day
 from .core import state
 
-# Used only while the kiosk side does not know a console status yet (CONTRACTS.md, i15 → i14).
-FALLBACK = {"diverifikasi": "diproses", "ditindaklanjuti": "diproses", "bukan_wewenang": "ditolak"}
-
 
 class PublishUnavailable(KioskError):
     """The hub cannot sign complaint statuses (no key, or the feature is missing)."""
 
 
-def kiosk_status(status: str, known: tuple[str, ...]) -> str:
-    return status if status in known else FALLBACK.get(status, status)
-
-
 def publish_complaints(engine: sa.Engine, *, now: datetime) -> int:
     """Sign and publish all statuses; returns the published version."""
     try:
-        from ...voice.statuses import STATUSES as KNOWN
         from ..keys import passphrase_from_env
         from ..repo import Hub
         from ..statuses import TicketStatus, publish_statuses
@@ -41,7 +35,7 @@ def publish_complaints(engine: sa.Engine, *, now: datetime) -> int:
     entries = [
         TicketStatus(
             ticket=r.ticket,
-            status=kiosk_status(r.status, tuple(KNOWN)),
+            status=r.status,
             date=local_day(r.status_changed_at),
             answer=r.public_answer or None,
         )

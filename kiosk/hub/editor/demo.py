@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from ..repo import Hub
+from ..statuses import enable_statuses
 from .publish import publish
 from .source import CatalogSource
 
@@ -22,6 +23,7 @@ def prepare_demo_catalog(hub_dir: Path, sources: Path) -> list[str]:
     hub = Hub(hub_dir, passphrase=DEMO_PASSPHRASE.encode())
     if not (hub.metadata_dir / "1.root.json").exists():
         hub.init(root_keys=1, root_threshold=1, encrypt=True)
+        enable_statuses(hub)  # "Terbitkan ke kios" works in the demo console
         publish(str(hub_dir), CatalogSource(catalog_dir), by="demo", passphrase=hub.passphrase)
     return [
         f"Catalog editor: /katalog/ (sources copied to {catalog_dir})",
