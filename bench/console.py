@@ -152,8 +152,8 @@ def report(targets: list[Target], loads: list[float], rounds: int) -> str:
     )
     for t in targets:
         f, m = t.facts, t.meta
-        made = "from the cache" if m["cached"] else "generated now"
-        if "upgraded_from" in m:
+        made = "from the cache" if m["cached"] else "made now"
+        if "upgraded_from" in m:  # an older schema head's data, migrated (not generated)
             made += f", migrated from {m['upgraded_from']} in {m['upgrade_s']} s"
         lines.append(
             f"{t.name}: {f['counts']:,} hourly counts, {f['records']:,} records, "

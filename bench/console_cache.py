@@ -214,6 +214,11 @@ class KeptCluster:
             self.dir.mkdir(parents=True, exist_ok=True)
             shutil.chown(self.dir, "postgres", "postgres")
             self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
+        try:  # a run that was killed may have left it running: stop it first
+            self._run("pg_ctl", "-D", str(self.data), "status")
+            self.stop()
+        except subprocess.CalledProcessError:
+            pass  # not running
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories='' "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
