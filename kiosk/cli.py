@@ -82,11 +82,13 @@ def systemd_sockets() -> list[socket.socket]:
 @config_option
 def serve(host, port, config_file):
     """Serve the residents' site with waitress."""
+    from .malloc import give_memory_back
     from .probe import http_status
     from .systemd import notify, start_watchdog
     from .web import create_app, start_counts_flusher
     from .web.server import create_server
 
+    give_memory_back()  # before waitress starts its threads
     config = get_config(config_file, host=host, port=port)
     try:
         app = create_app(config)

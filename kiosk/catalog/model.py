@@ -13,7 +13,7 @@ COPY_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Requirement:
     document: str
     copy: str  # a key of COPY_LABELS
@@ -26,13 +26,13 @@ class Requirement:
         return COPY_LABELS[self.copy]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     at: str  # an Office id
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     checked: date
     confirmed: bool
@@ -41,7 +41,7 @@ class Review:
     confirmed_by: str = ""  # who confirmed it (name, role); required when confirmed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Service:
     id: str
     name: str
@@ -66,19 +66,19 @@ class Service:
         return self.fee == 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hours:
     days: str
     time: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     label: str
     value: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Office:
     id: str
     name: str
@@ -88,14 +88,14 @@ class Office:
     placeholder: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Category:
     id: str
     name: str
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Village:
     id: str
     name: str
@@ -111,7 +111,7 @@ class _Index(NamedTuple):
     village: dict[str, Village]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Catalog:
     kecamatan: str
     kabupaten: str

@@ -58,7 +58,7 @@ def build_release(catalog: Catalog, version: int, published: date) -> bytes:
 def parse_release(data: bytes, name: str = "catalog.json") -> Catalog:
     """Load and fully validate release bytes; raise :class:`ReleaseInvalid`."""
     try:
-        document = json.loads(data.decode("utf-8"))
+        document = json.loads(data.decode("utf-8"), object_pairs_hook=_SharedStrings())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReleaseInvalid(f"{name}: not a valid catalog release ({exc})") from None
     found = document.get("format") if isinstance(document, dict) else None
@@ -80,6 +80,25 @@ def parse_release(data: bytes, name: str = "catalog.json") -> Catalog:
         shown = "; ".join(str(p) for p in exc.problems[:5])
         raise ReleaseInvalid(f"{name}: catalog does not validate: {shown}") from None
     return dataclasses.replace(catalog, version=version, published=published)
+
+
+class _SharedStrings:
+    """Builds each JSON object with every repeated text as one object: many services
+    share requirements, steps and hours, and a kiosk keeps its catalog for weeks. Done
+    while parsing, so the duplicates are freed at once rather than after the whole file."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        return {key: self.share(value) for key, value in pairs}
+
+    def share(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.seen.setdefault(value, value)
+        if isinstance(value, list):  # a list of texts; its objects were shared already
+            return [self.share(item) if isinstance(item, str) else item for item in value]
+        return value
 
 
 def load_release(path: str | Path) -> Catalog:

@@ -22,7 +22,6 @@ import re
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from functools import lru_cache
 
 from .model import Catalog, Service
 from .typos import TypoIndex, edit_distance, typo_limit
@@ -89,7 +88,6 @@ def words(text: str) -> list[str]:
     return [VARIANTS.get(w, w) for w in normalize(text).split()]
 
 
-@lru_cache(maxsize=4096)
 def stem(word: str) -> str:
     """A light Indonesian stem: strip one common suffix and one prefix."""
     for suffix in _SUFFIXES:
@@ -130,29 +128,40 @@ class SearchIndex:
 
     def __init__(self, catalog: Catalog):
         self.services = list(catalog.services)
-        self.phrases: list[list[tuple[str, float]]] = []
+        phrases: dict[float, list[tuple[int, str]]] = defaultdict(list)
         # word → [(service number, weight)]: only services holding a word are scored.
         postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
         category_names = {c.id: c.name for c in catalog.categories}
         for i, service in enumerate(self.services):
-            weights, phrases = _service_words(service, category_names.get(service.category))
-            self.phrases.append(phrases)
+            weights, own = _service_words(service, category_names.get(service.category))
+            for phrase, weight in own:
+                phrases[weight].append((i, phrase))
             for w, weight in weights.items():
                 postings[w].append((i, weight))
         n = len(self.services)
-        self.idf = {w: math.log(1 + n / len(p)) for w, p in postings.items()}
-        # Two flat arrays per word, not a list of tuples: a third of the memory.
-        self.postings: dict[str, tuple[array[int], array[float]]] = {
-            w: (array("I", (i for i, _ in p)), array("f", (x for _, x in p)))
-            for w, p in postings.items()
-        }
-        self.vocabulary = frozenset(self.postings)
-        self.sorted_vocabulary = sorted(self.vocabulary)
-        self.by_stem: defaultdict[str, list[str]] = defaultdict(list)
+        self.sorted_vocabulary = sorted(postings)
+        # A number per word, and every word's postings in flat arrays (its services, their
+        # weights, where its run starts): no object per word, a kabupaten's index is small.
+        self.vocabulary = {w: k for k, w in enumerate(self.sorted_vocabulary)}
+        self._idf = array("d")
+        self._starts = array("I", [0])
+        self._services = array("I")
+        self._weights = array("f")
+        for w in self.sorted_vocabulary:
+            self._idf.append(math.log(1 + n / len(postings[w])))
+            self._services.extend(i for i, _ in postings[w])
+            self._weights.extend(x for _, x in postings[w])
+            self._starts.append(len(self._services))
+        by_stem: defaultdict[str, list[str]] = defaultdict(list)
         for w in self.sorted_vocabulary:
             if len(stem(w)) >= 4:
-                self.by_stem[stem(w)].append(w)
-        self.typos = TypoIndex(self.vocabulary)
+                by_stem[stem(w)].append(w)
+        self.by_stem = {root: tuple(ws) for root, ws in by_stem.items()}
+        self.typos = TypoIndex(self.sorted_vocabulary)
+        # Heaviest first: a service's bonus is that of its heaviest phrase holding the query.
+        self.phrases = [
+            Phrases(weight, phrases[weight]) for weight in sorted(phrases, reverse=True)
+        ]
 
     def _split_run_together(self, word: str) -> list[str]:
         """'ktphilang' → ['ktp', 'hilang'] when both halves are known words."""
@@ -208,8 +217,10 @@ class SearchIndex:
         for query_word in qwords:
             best: dict[int, float] = {}
             for word, quality in self.candidates(query_word).items():
-                factor = quality * self.idf[word]
-                services, weights = self.postings[word]
+                k = self.vocabulary[word]
+                factor = quality * self._idf[k]
+                start, end = self._starts[k], self._starts[k + 1]
+                services, weights = self._services[start:end], self._weights[start:end]
                 for i, weight in zip(services, weights, strict=True):
                     if factor * weight > best.get(i, 0.0):
                         best[i] = factor * weight
@@ -226,10 +237,11 @@ class SearchIndex:
         totals, matched = self._word_scores(qwords)
         compact = "".join(qwords)
         if len(compact) >= 4:
-            for i, phrases in enumerate(self.phrases):
-                bonus = max((2.0 * w for phrase, w in phrases if compact in phrase), default=0.0)
-                if bonus:
-                    totals[i] += bonus
+            bonused: set[int] = set()
+            for phrases in self.phrases:
+                for i in phrases.holding(compact) - bonused:
+                    totals[i] += 2.0 * phrases.weight
+                    bonused.add(i)
         scores = [
             (total * ((matched[i] / len(qwords)) ** 2 if matched[i] else 0.5), i)
             for i, total in totals.items()
@@ -239,6 +251,35 @@ class SearchIndex:
         top = scores[0][0] if scores else 0
         result = [self.services[i] for score, i in scores if score >= 0.3 * top]
         return result[:limit]
+
+
+class Phrases:
+    """The run-together names (or keywords) of every service, one string: which services
+    hold a text is a few ``str.find`` calls in C, not a loop over every service."""
+
+    SEPARATOR = "\n"  # never in a phrase (letters and digits only)
+
+    def __init__(self, weight: float, phrases: list[tuple[int, str]]):
+        self.weight = weight
+        self.text = self.SEPARATOR.join(phrase for _, phrase in phrases)
+        self.starts = array("I")  # where each phrase starts in ``text``
+        self.owners = array("I", (i for i, _ in phrases))  # its service number
+        at = 0
+        for _, phrase in phrases:
+            self.starts.append(at)
+            at += len(phrase) + len(self.SEPARATOR)
+
+    def holding(self, part: str) -> set[int]:
+        """Service numbers with a phrase that contains ``part``."""
+        found: set[int] = set()
+        at = self.text.find(part)
+        while at >= 0:
+            phrase = bisect.bisect_right(self.starts, at) - 1
+            found.add(self.owners[phrase])
+            # On to the next phrase: ``part`` holds no separator, so no match spans two.
+            end = self.starts[phrase + 1] if phrase + 1 < len(self.starts) else len(self.text)
+            at = self.text.find(part, end)
+        return found
 
 
 def _service_words(

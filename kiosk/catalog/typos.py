@@ -9,7 +9,8 @@ for in longer words (see :data:`LONG`), so only those carry their double deletio
 
 from __future__ import annotations
 
-from collections import defaultdict
+import bisect
+from array import array
 from collections.abc import Iterable
 
 LONG = 7  # typed words this long may have two typos; shorter ones one
@@ -41,6 +42,11 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def _hash(key: str) -> int:
+    """32 bits of the key's hash: half the memory of 64, and a collision only costs a check."""
+    return hash(key) & 0xFFFFFFFF
+
+
 def deletions(word: str, depth: int) -> set[str]:
     """``word`` and every string made by deleting up to ``depth`` of its letters."""
     found = {word}
@@ -52,29 +58,49 @@ def deletions(word: str, depth: int) -> set[str]:
 
 
 class TypoIndex:
-    """The words of a vocabulary, findable by their near misses."""
+    """The words of a vocabulary, findable by their near misses.
+
+    Kept small for a 512 MB board: the index holds no strings, only 32 bits of each
+    deletion's hash (sorted, in one array) beside the number of its word. A hash that
+    happens to collide costs one more ``edit_distance``; every word found is verified, so
+    results are exact.
+    """
 
     def __init__(self, vocabulary: Iterable[str]):
-        index: defaultdict[str, list[str]] = defaultdict(list)
-        for word in vocabulary:
+        self.words = tuple(vocabulary)
+        hashes: list[int] = []
+        owners: list[int] = []
+        for number, word in enumerate(self.words):
             # A word can be a two-typo match only for a typed word of LONG letters or more.
             depth = 2 if len(word) >= LONG - 2 else 1
             for key in deletions(word, depth):
-                index[key].append(word)
-        # Most deletions belong to one word: store it bare rather than in a tuple.
-        self._index: dict[str, str | tuple[str, ...]] = {
-            key: words[0] if len(words) == 1 else tuple(words) for key, words in index.items()
-        }
+                hashes.append(_hash(key))
+                owners.append(number)
+        order = sorted(range(len(hashes)), key=hashes.__getitem__)
+        self._hashes = array("I", (hashes[i] for i in order))
+        self._owners = array("H" if len(self.words) <= 0xFFFF else "I", (owners[i] for i in order))
+        # About 16 bits per key: most deletions of a typed word are no key at all, and
+        # this says so (19 times in 20) without a binary search.
+        self._filter = 1 << max(10, (16 * len(hashes)).bit_length())
+        self._bits = bytearray(self._filter // 8)
+        for h in hashes:
+            self._bits[(h % self._filter) >> 3] |= 1 << (h & 7)
 
     def near(self, typed: str) -> dict[str, int]:
         """Words within ``typo_limit(typed)`` edits of ``typed``, with their distance."""
         limit = typo_limit(typed)
         if not limit:
             return {}
+        hashes, owners, size = self._hashes, self._owners, len(self._hashes)
         found: dict[str, int] = {}
         for key in deletions(typed, limit):
-            hit = self._index.get(key, ())
-            for word in (hit,) if isinstance(hit, str) else hit:
+            wanted = _hash(key)
+            if not self._bits[(wanted % self._filter) >> 3] >> (wanted & 7) & 1:
+                continue
+            at = bisect.bisect_left(hashes, wanted)
+            while at < size and hashes[at] == wanted:  # a collision now and then
+                word = self.words[owners[at]]
                 if word not in found:
                     found[word] = edit_distance(typed, word, limit)
+                at += 1
         return {w: d for w, d in found.items() if d <= limit}

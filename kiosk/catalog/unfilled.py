@@ -76,20 +76,26 @@ def _left_empty(value: Any) -> bool:
 
 
 def _clean(value: Any) -> Any:
+    """``value`` with its unfilled fields left out; the very same object where nothing
+    changes, so the resident view shares all but what it cleans with the catalog."""
     if isinstance(value, str):
         return filled_text(value)
     if isinstance(value, tuple):
         # An entry of a list that is not filled in is left out as a whole (an opening
         # time without its days means nothing); records with an id are kept and cleaned.
-        return tuple(
+        items = tuple(
             _clean(item)
             for item in value
             if getattr(item, "id", None) is not None or not _left_empty(item)
         )
+        same = len(items) == len(value) and all(a is b for a, b in zip(items, value, strict=True))
+        return value if same else items
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {
             f.name: _clean(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
         }
+        if all(new is getattr(value, name) for name, new in changes.items()):
+            return value
         return dataclasses.replace(value, **changes)
     return value
 

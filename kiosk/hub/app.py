@@ -108,7 +108,7 @@ def _heartbeat() -> None:
 def serve_options() -> dict[str, Any]:
     """waitress settings for the hub: a bundle is small, a slow or endless body is cut."""
     return {
-        "ident": "pelita-hub",
+        "ident": "",  # no Server header: kiosks pay for every byte of every answer
         "max_request_body_size": MAX_BODY,
         "channel_timeout": 30,  # a kiosk that stops sending mid-body is dropped
         "connection_limit": 200,

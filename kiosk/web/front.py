@@ -81,7 +81,7 @@ class FrontDoor:
             if path == "/cari":
                 page = self.search(site, search_query(environ.get("QUERY_STRING", "")))
             else:
-                page = site.pages.get(path)
+                page = site.page(path)
             if page is not None:
                 if self.counter is not None and environ.get("REQUEST_METHOD") == "GET":
                     self._count(site, path, environ, client)

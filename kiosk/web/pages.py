@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from ..catalog.model import Catalog, Category
+from ..catalog.model import Catalog, Category, Service
 from ..catalog.search import SearchIndex, cut_query, normalize
 from ..catalog.unfilled import resident_view
 from ..config import Config
 from ..indonesian import format_date, format_fee, requirement_detail
 from .csrf import FormTokens
-from .voice_pages import voice_pages
+from .page_cache import PageCache
+from .voice_pages import SURVEY_PREFIX, SurveyForms, voice_pages
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = Path(__file__).parent / "static" / "style.css"
@@ -93,15 +92,25 @@ class Site:
             "portal_url": config.portal_url,
             "ssid": config.ssid_for(village.name),
             "query": "",
+            # Those with a page (/kategori/<id>): what a search that found nothing offers.
+            "categories": [c for c, _ in resident_groups(catalog)],
             "forms": FormTokens.for_config(config),
         }
-        self.pages: dict[str, Page] = render_pages(self)  # keyed by URL path only
         self.not_found = self.render("not_found.html", status=404)
         self.server_error = self.render("error.html", status=500)
         self.search_busy = self.render("search_busy.html", status=503)
-        self._searches: OrderedDict[str, Page] = OrderedDict()
+        self.surveys = SurveyForms(self)
+        self.pages: dict[str, Page] = render_pages(self)  # keyed by URL path only
         self._no_hits: set[str] = set()  # cached queries that found nothing (demand counts)
-        self._lock = threading.Lock()
+        self._searches = PageCache(self.SEARCH_CACHE_SIZE, on_evict=self._no_hits.discard)
+
+    def page(self, path: str) -> Page | None:
+        """The page at ``path`` (the query string aside), or None: pre-rendered, or a
+        one-service survey form made on demand (:class:`SurveyForms`)."""
+        page = self.pages.get(path)
+        if page is None and path.startswith(SURVEY_PREFIX):
+            return self.surveys.page(path)
+        return page
 
     def render(self, template: str, status: int = 200, **context) -> Page:
         text = self.env.get_template(template).render({**self.context, **context})
@@ -113,12 +122,7 @@ class Site:
 
     def cached_search_page(self, query: str) -> Page | None:
         """The results page for ``query`` if it is already rendered (no work), else None."""
-        key = cut_query(query)
-        with self._lock:
-            page = self._searches.get(key)
-            if page is not None:
-                self._searches.move_to_end(key)
-            return page
+        return self._searches.get(cut_query(query))
 
     def search_page(self, query: str) -> Page:
         """The results page for ``query``, cut first (:func:`cut_query`): what is searched,
@@ -129,13 +133,9 @@ class Site:
         key = cut_query(query)
         results = self.index.search(key) if normalize(key) else []
         page = self.render("search.html", query=key, results=results)
-        with self._lock:
-            self._searches[key] = page
-            if key and not results:
-                self._no_hits.add(key)
-            while len(self._searches) > self.SEARCH_CACHE_SIZE:
-                self._no_hits.discard(self._searches.popitem(last=False)[0])
-        return page
+        if key and not results:
+            self._no_hits.add(key)
+        return self._searches.put(key, page)
 
 
 # The home page lists every service while it stays this small; past it (a kabupaten's
@@ -145,18 +145,24 @@ SERVICES_PER_PAGE = 40  # on a category page
 FOR_DESA = Category("perangkat-desa", "Untuk perangkat desa")
 
 
-def render_pages(site: Site) -> dict[str, Page]:
-    """All fixed pages of the site, keyed by URL path."""
-    catalog = site.catalog
+def resident_groups(catalog: Catalog) -> list[tuple[Category, list[Service]]]:
+    """The categories with their services for residents, then those for the desa staff."""
     groups = [
         (c, [s for s in catalog.services_in(c.id) if s.audience == "warga"])
         for c in catalog.categories
     ]
-    groups = [(c, ss) for c, ss in groups if ss]
+    for_desa = [s for s in catalog.services if s.audience != "warga"]
+    return [(c, ss) for c, ss in groups if ss] + ([(FOR_DESA, for_desa)] if for_desa else [])
+
+
+def render_pages(site: Site) -> dict[str, Page]:
+    """All fixed pages of the site, keyed by URL path."""
+    catalog = site.catalog
+    every = resident_groups(catalog)
+    groups = [(c, ss) for c, ss in every if c is not FOR_DESA]
     for_desa = [s for s in catalog.services if s.audience != "warga"]
     home = site.render("home.html", groups=groups, for_desa=for_desa, by_category=False)
     if len(home.body) > HOME_BUDGET:
-        every = groups + ([(FOR_DESA, for_desa)] if for_desa else [])
         home = site.render("home.html", groups=every, for_desa=[], by_category=True)
     pages = {
         "/": home,
@@ -170,7 +176,7 @@ def render_pages(site: Site) -> dict[str, Page]:
         "/selesai": site.render("done.html"),
         **voice_pages(site),
     }
-    for category, services in groups + [(FOR_DESA, for_desa)]:
+    for category, services in every:
         pages.update(category_pages(site, category, services))
     for service in catalog.services:
         pages[f"/layanan/{service.id}"] = site.render(
@@ -179,9 +185,12 @@ def render_pages(site: Site) -> dict[str, Page]:
     return pages
 
 
-def category_pages(site: Site, category: Category, services: list) -> dict[str, Page]:
-    """``/kategori/<id>`` and, for a long category, ``/kategori/<id>/2`` and on."""
-    base = f"/kategori/{category.id}"
+def category_pages(
+    site: Site, category: Category, services: list, *, survey: bool = False
+) -> dict[str, Page]:
+    """``/kategori/<id>`` and, for a long category, ``/kategori/<id>/2`` and on; with
+    ``survey``, the same lists under ``/survei/kategori/`` linking to the survey forms."""
+    base = f"/survei/kategori/{category.id}" if survey else f"/kategori/{category.id}"
     chunks = [
         services[i : i + SERVICES_PER_PAGE] for i in range(0, len(services), SERVICES_PER_PAGE)
     ]
@@ -195,5 +204,6 @@ def category_pages(site: Site, category: Category, services: list) -> dict[str, 
             base=base,
             page=number,
             pages=len(chunks),
+            survey=survey,
         )
     return pages

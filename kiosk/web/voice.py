@@ -24,7 +24,6 @@ from ..voice.ticket import new_ticket, parse_ticket
 from .csrf import FormTokens
 from .printing import PerClientLimit, printer_ready
 from .responses import send
-from .voice_pages import survey_context
 
 log = logging.getLogger(__name__)
 
@@ -163,10 +162,9 @@ def survey():
     site, refused = _guarded("survei")
     if refused is not None:
         return refused
-    context = survey_context(site, None)
-    parsed = forms.parse_survey(request.form, [s.id for s in context["services"]])
+    parsed = forms.parse_survey(request.form, site.surveys.by_id)
     if not parsed.ok:
-        context.update(values=parsed.values, errors=parsed.errors)
+        context = site.surveys.error_context(parsed.values, parsed.errors)
         return _send(site, "survei.html", 400, **context)
     outcome = _voice().submit("survey", (_client(),), parsed.body)
     if outcome == OK and _voice().counter is not None:

@@ -6,6 +6,7 @@ import secrets
 
 import html5lib
 import pytest
+from markupsafe import escape
 from nacl.public import SealedBox
 
 from kiosk.outbox import Outbox, OutboxFull, unpack
@@ -66,7 +67,7 @@ def test_feedback_from_the_service_page(phone, hub_keys, outbox, config):
     assert len(opened(hub_keys, outbox, "feedback")) == 2
 
 
-def test_survey_asks_the_nine_elements_by_key(phone):
+def test_survey_asks_the_nine_elements_by_key(phone, bundled_catalog):
     doc = phone.get("/survei/kia").doc()
     radios = {}
     for field in doc.iter("input"):
@@ -75,8 +76,11 @@ def test_survey_asks_the_nine_elements_by_key(phone):
     assert [k for k in radios if k in SURVEY_UNSUR] == list(skm.ELEMENTS) == list(SURVEY_UNSUR)
     for key in skm.ELEMENTS:
         assert radios[key] == ["1", "2", "3", "4"]
-    [selected] = [o for o in doc.iter("option") if o.get("selected") is not None]
-    assert selected.get("value") == "kia"
+    # The service is fixed (no list to choose from again), with a way to choose another.
+    assert "layanan" not in {field.get("name") for field in doc.iter("select")}
+    text = phone.get("/survei/kia").html
+    name = escape(bundled_catalog.service("kia").name)
+    assert f"<strong>{name}</strong>" in text and 'href="/survei"' in text
     text = phone.get("/survei").html
     assert "kesesuaian persyaratan pelayanan dengan jenis pelayanannya" in text
     assert "Dikelola dengan baik" in text and "Sangat Baik" not in text
@@ -92,6 +96,15 @@ def test_survey_through_the_server(phone, hub_keys, outbox):
     again = phone.post("/survei", {**fields, **SURVEY})
     assert again.status == 429 and "Dari HP ini sudah ada survei hari ini" in again.html
     assert len(opened(hub_keys, outbox, "survey")) == 1
+
+
+def test_the_survey_for_one_service_records_that_service(phone, hub_keys, outbox):
+    fields = phone.form("/survei/kia", "/survei")
+    assert fields["layanan"] == "kia"  # fixed in the form, not chosen again
+    answer = phone.post("/survei", {**fields, **SURVEY, "layanan": fields["layanan"]})
+    assert answer.status == 200 and "Survei Anda sudah tersimpan" in answer.html
+    assert [b["service"] for b in opened(hub_keys, outbox, "survey")] == ["kia"]
+    assert phone.get("/survei/no-such-service").status == 404
 
 
 def test_survey_with_a_missing_answer_keeps_the_others(phone, outbox):

@@ -16,6 +16,7 @@ PAGE_BUDGET = 14 * 1024  # bytes gzipped, CSS included (as tests/web/test_pages.
 TICKET = new_ticket()
 FOUND = {"status": "selesai", "date": date(2026, 12, 2).isoformat(), "answer": "Sudah." * 300}
 ERRORS = {"isi": "too_long", "hp": "invalid", "setuju": "missing", "kategori": "missing"}
+SURVEY_ERRORS = {"layanan": "invalid", "kapan": "missing", "saran": "too_long"}
 
 
 def shown(site, found):
@@ -31,6 +32,9 @@ def answers(site):
         site.render("sesuai.html", service=kia, values=long, errors={"catatan": "too_long"}),
     )
     yield "pengaduan-errors", site.render("pengaduan.html", values=long, errors=ERRORS)
+    for chosen in ("kia", ""):
+        context = site.surveys.error_context({**long, "layanan": chosen}, SURVEY_ERRORS)
+        yield f"survei-errors-{chosen}", site.render("survei.html", **context)
     for outcome in ("ok", "again", "busy", "full", "unready", "cross-site", "token", "too-large"):
         for form in ("sesuai", "survei", "pengaduan"):
             yield (
@@ -72,7 +76,7 @@ def test_every_form_page_is_small_and_plain(site):
         f"/survei/{s.id}" for s in site.catalog.services
     ]
     for path in paths:
-        check(path, site.pages[path])
+        check(path, site.page(path))
     for name, page in answers(site):
         check(name, page)
 
