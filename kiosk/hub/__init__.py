@@ -15,6 +15,7 @@ enroll.py    one-time enrollment codes, revocation
 ingest.py    one bundle in: checks, exactly-once storage, the signed acknowledgement
 placing.py   when a record happened, by the hub's clock (boot anchors)
 filing.py    records into the tables the console reads
+bulk.py      many rows at once: executemany on SQLite, COPY on PostgreSQL
 stick_import.py  ``kiosk hub import``: bundles from a USB stick, answers back onto it
 fleet.py     ``kiosk hub kiosks``: the fleet in plain text
 
