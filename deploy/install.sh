@@ -866,6 +866,8 @@ enroll_kiosk() {
             "(kiosk hub enroll $VILLAGE), lalu jalankan lagi dengan --enroll KODE-BARU"
     elif grep -qE '^enrolled:|nothing to do' <<<"$out"; then
         ok "kios terdaftar di kecamatan"
+    elif grep -q 'report key has not arrived' <<<"$out"; then
+        warn "kode disimpan; dikirim setelah sinkronisasi katalog pertama berhasil (perlu --trust-root dan --hub-url)"
     elif grep -q 'import the stick' <<<"$out"; then
         warn "kode ikut laporan di folder hub/flashdisk; terdaftar setelah kecamatan menjalankan 'kiosk hub import'"
     else

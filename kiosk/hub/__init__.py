@@ -10,11 +10,13 @@ editor/      the console's catalog editor (/katalog/): edit, check, preview, con
 db.py        the report database: SQLAlchemy Core tables, connect, Alembic upgrade (migrations/)
 app.py       ``create_hub_app``: the hub's Flask app (report API, HUB/public, console blueprints)
 report_api.py  ``POST /api/reports`` (bundles in, signed acknowledgements out), ``/api/status``
+beats.py     heartbeats: a kiosk's signed catalog pull marks it as seen (Armada)
 report_keys.py the hub's report keys (open bundles, sign acks), published as a TUF target
 enroll.py    one-time enrollment codes, revocation
 ingest.py    one bundle in: checks, exactly-once storage, the signed acknowledgement
 placing.py   when a record happened, by the hub's clock (boot anchors)
 filing.py    records into the tables the console reads
+bulk.py      many rows at once: executemany on SQLite, COPY on PostgreSQL
 stick_import.py  ``kiosk hub import``: bundles from a USB stick, answers back onto it
 fleet.py     ``kiosk hub kiosks``: the fleet in plain text
 

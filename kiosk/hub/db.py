@@ -6,10 +6,12 @@ default (``<hub>/hub.sqlite3``, zero set-up); PostgreSQL for a kabupaten-wide hu
 (``--db postgresql://...``). The same code and migrations serve both; the suite runs
 against both (tests/hub/conftest.py).
 
-Exactly once: ``records`` has UNIQUE(kiosk_id, record_id). Ingest inserts the record
-row first and files its body into the kind's table only when that insert was new, in
-one transaction; a replay, a second import of the same stick or two pushes at once find
-the row already there and store nothing twice.
+Exactly once: ``records`` has UNIQUE(kiosk_id, kiosk_key, record_id), ``kiosk_key``
+being the fingerprint of the kiosk key that signed the bundle: a kiosk's ids are
+unique per key, and a re-imaged kiosk (new SD card, new key, enrolled again) starts its
+ids at 1 again. Ingest inserts the record rows first and files their bodies into the
+kind's table only when new, in one transaction; a replay, a second import of the same
+stick or two pushes at once find the rows already there and store nothing twice.
 
 All times are UTC. ``day`` is the kecamatan's calendar day (WIB, UTC+7) of the
 record's ``placed_at``, the hub's estimate of when it happened (docs/reports.md, "Time").
@@ -103,6 +105,8 @@ records = sa.Table(
     metadata,
     sa.Column("id", _Id, primary_key=True, autoincrement=True),
     _kiosk_fk(),
+    # the fingerprint of the kiosk key that signed it; "" for rows written by other means
+    sa.Column("kiosk_key", sa.String(32), nullable=False, server_default=""),
     sa.Column("record_id", sa.BigInteger, nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("kiosk_time", sa.String(40), nullable=False),  # as the kiosk's clock said
@@ -114,7 +118,7 @@ records = sa.Table(
     sa.Column("time_source", sa.String(16), nullable=False),
     sa.Column("day", sa.Date, nullable=False),
     sa.Column("bundle_id", _Id, sa.ForeignKey("bundles.id")),
-    sa.UniqueConstraint("kiosk_id", "record_id"),
+    sa.UniqueConstraint("kiosk_id", "kiosk_key", "record_id"),
     sa.Index(None, "kind", "day"),
 )
 
@@ -270,10 +274,31 @@ def _alembic_config(connection: sa.Connection) -> Any:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (default: the newest) with the Alembic migrations."""
+    _migrate(engine, "upgrade", revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` (tests of a migration; a hub never needs it)."""
+    _migrate(engine, "downgrade", revision)
+
+
+def _migrate(engine: Engine, step: str, revision: str) -> None:
     from alembic import command
 
-    with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), revision)
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:  # a table rebuilt in batch mode must not cascade to its children
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction
+            connection.commit()
+        try:
+            with connection.begin():
+                getattr(command, step)(_alembic_config(connection), revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("the migration broke a foreign key; rolled back")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -302,6 +327,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@functools.lru_cache(maxsize=4096)  # ingest asks for the same few times again and again
 def wib_day(when: datetime) -> date:
     """The kecamatan's calendar day of a UTC time."""
     return when.astimezone(WIB).date()

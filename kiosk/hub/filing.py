@@ -1,45 +1,55 @@
 """Filing records into the tables the console reads, one table per kind.
 
-Rows are collected for a whole bundle and written with one multi-row INSERT per table
-(a month's backlog of a kiosk is a few thousand rows: statements, not rows, cost).
+Rows are collected for a whole bundle and written with one bulk insert per table
+(kiosk/hub/bulk.py: a month's backlog of a kiosk is thousands of rows). Counts, the
+bulk of them, go straight from the body to driver-ready tuples.
 Residents' tables keep only what the console needs: a survey has a day and a village,
 no time of day and no link back to its record row (it cannot be joined to a complaint).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import db
+from .bulk import Binder, insert_dicts, insert_rows
 from .placing import Placer
+
+COUNT_NAMES = ("record_pk", "kiosk_id", "day", "hour", "service_id", "metric", "n")
+NO_HIT_NAMES = ("record_pk", "kiosk_id", "day", "query", "n")
 
 
 class Filing:
     """The rows of one bundle's new records, per table."""
 
-    def __init__(self, placer: Placer):
+    def __init__(self, conn: Connection, placer: Placer):
         self.placer = placer
         self.rows: dict[sa.Table, list[dict[str, Any]]] = defaultdict(list)
+        self.counts: list[tuple[Any, ...]] = []
+        self.no_hit: list[tuple[Any, ...]] = []
+        self.day = Binder(conn, db.counts.c.day)
 
     def add(self, pk: int, row: dict[str, Any], body: dict[str, Any]) -> None:
         getattr(self, f"_{row['kind']}")(pk, row, body)
 
     def flush(self, conn: Connection) -> None:
         _unique_tickets(conn, self.rows.get(db.complaints, []))
+        insert_rows(conn, db.counts, COUNT_NAMES, self.counts)
+        insert_rows(conn, db.no_hit_searches, NO_HIT_NAMES, self.no_hit)
+        for table in (db.surveys, db.feedback):  # no JSON, no defaults: the fast road
+            insert_dicts(conn, table, self.rows.pop(table, []))
         for table in db.metadata.sorted_tables:  # parents before children
             rows = self.rows.get(table)
-            if not rows:
-                continue
-            if table in PLAIN_TABLES:
-                _insert_plain(conn, table, rows)
-            else:
+            if rows:
                 conn.execute(sa.insert(table), rows)
         self.rows.clear()
+        self.counts, self.no_hit = [], []
 
     # ------------------------------------------------------------ kinds
 
@@ -48,28 +58,18 @@ class Filing:
 
     def _counts(self, pk: int, row: dict[str, Any], body: dict[str, Any]) -> None:
         when, _ = self.placer.place(body["boot_id"], body["mono_start"], body["hour"], row["clock"])
-        day = db.wib_day(when)
-        hour = None if body.get("compacted") == "day" else when.astimezone(db.WIB).hour
-        base = {"record_pk": pk, "kiosk_id": row["kiosk_id"], "day": day}
-        out = self.rows[db.counts]
+        local = _wib(when)
+        day, kiosk = self.day(local.date()), row["kiosk_id"]
+        hour = None if body.get("compacted") == "day" else local.hour
+        out = self.counts
         for service, metrics in body["services"].items():
             for metric, n in metrics.items():
                 if n:
-                    out.append(
-                        {**base, "hour": hour, "service_id": service, "metric": metric, "n": n}
-                    )
+                    out.append((pk, kiosk, day, hour, service, metric, n))
         if body["portal_opens"]:
-            out.append(
-                {
-                    **base,
-                    "hour": hour,
-                    "service_id": "",
-                    "metric": "portal_opens",
-                    "n": body["portal_opens"],
-                }
-            )
+            out.append((pk, kiosk, day, hour, "", "portal_opens", body["portal_opens"]))
         for query, n in body["no_hit"].items():
-            self.rows[db.no_hit_searches].append({**base, "query": query, "n": n})
+            self.no_hit.append((pk, kiosk, day, query, n))
 
     def _survey(self, pk: int, row: dict[str, Any], body: dict[str, Any]) -> None:
         answers, who = body["answers"], body["respondent"]
@@ -135,21 +135,10 @@ def _unique_tickets(conn: Connection, rows: list[dict[str, Any]]) -> None:
         taken.add(row["ticket"])
 
 
-# Tables with only numbers and short text: their many rows (a month of hourly counts is
-# thousands per kiosk) go straight to the driver's executemany. SQLAlchemy's per-row
-# parameter processing cost more than the database's own work here (bench/reports.py).
-PLAIN_TABLES = (db.counts, db.no_hit_searches)
-
-
-def _insert_plain(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    names = list(rows[0])
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(mark for _ in names)})"
-    values = [
-        tuple(v.isoformat() if isinstance(v, date) else v for v in (row[n] for n in names))
-        for row in rows
-    ]
-    conn.exec_driver_sql(sql, values)
+@functools.lru_cache(maxsize=4096)
+def _wib(when: datetime) -> datetime:
+    """A UTC time on the kecamatan's clock (the same few times recur in a bundle)."""
+    return when.astimezone(db.WIB)
 
 
 def health_row(pk: int, placed: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:

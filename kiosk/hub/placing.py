@@ -97,12 +97,14 @@ class Placer:
             return None
         return min(when, self.received)
 
-    def record_row(self, envelope: dict[str, Any]) -> dict[str, Any]:
+    def record_row(self, envelope: dict[str, Any], kiosk_key: str) -> dict[str, Any]:
+        """The ``records`` row of one record from the kiosk's key ``kiosk_key``."""
         placed, source = self.place(
             envelope["boot_id"], envelope["mono"], envelope["kiosk_time"], envelope["clock"]
         )
         return {
             "kiosk_id": self.kiosk_id,
+            "kiosk_key": kiosk_key,
             "record_id": envelope["id"],
             "kind": envelope["kind"],
             "kiosk_time": envelope["kiosk_time"],

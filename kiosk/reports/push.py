@@ -28,13 +28,16 @@ def post_bundle(
     import urllib3
 
     pool = pool or urllib3.PoolManager(retries=False)
+    # Host and Content-Length only: every push is paid in the village's mobile data.
+    skip = urllib3.util.SKIP_HEADER
+    lean = {"User-Agent": skip, "Accept-Encoding": skip}
     timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
     try:
         answer = pool.request(
             "POST",
             url,
             body=data,
-            headers={"User-Agent": "pelita"},  # no more: every push is paid in mobile data
+            headers=lean,
             timeout=timeout,
             preload_content=False,
             redirect=False,

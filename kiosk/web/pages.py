@@ -92,6 +92,8 @@ class Site:
             "portal_url": config.portal_url,
             "ssid": config.ssid_for(village.name),
             "query": "",
+            # Those with a page (/kategori/<id>): what a search that found nothing offers.
+            "categories": [c for c, _ in resident_groups(catalog)],
             "forms": FormTokens.for_config(config),
         }
         self.not_found = self.render("not_found.html", status=404)

@@ -54,8 +54,9 @@ def _major(path: str) -> int:
 class PgCluster:
     """A throwaway PostgreSQL cluster on 127.0.0.1, trust auth, in a temp folder."""
 
-    def __init__(self, bindir: Path):
+    def __init__(self, bindir: Path, *, durable: bool = False):
         self.bindir = bindir
+        self.durable = durable  # fsync on, as a real hub (the tests go without)
         self.dir = Path(tempfile.mkdtemp(prefix="pelita-pg-"))
         self.data = self.dir / "data"
         self.port = free_port()
@@ -71,10 +72,9 @@ class PgCluster:
 
     def start(self) -> None:
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
-        options = (
-            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories='' "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories=''"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         log = str(self.dir / "log")
         self._run("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
 

@@ -70,6 +70,14 @@ def test_every_service_can_be_surveyed_from_the_survey_page_at_400_services(big_
     )
 
 
+def test_a_search_that_finds_nothing_links_only_pages_that_exist(big_site):
+    found = links(big_site.search_page("zzzqqq"))
+    catalog = big_site.catalog
+    offered = {link for link in found if link.startswith("/kategori/")}
+    assert {f"/kategori/{c.id}" for c in catalog.categories if catalog.services_in(c.id)} <= offered
+    assert all(big_site.page(link) is not None for link in found if link != "/cari")
+
+
 def test_a_long_category_is_split_into_pages(bundled_catalog):
     from kiosk.config import load_config
 

@@ -5,9 +5,10 @@ complaint sent on the kiosk is moved through its statuses in the console, "Terbi
 kios" signs it, and after the next `kiosk sync` the kiosk's ticket page shows the
 status and the answer.
 
-The hub is the real app (create_hub_app) under waitress in this process; everything on
-the kiosk side runs as the real commands. The expected figures are worked out here from
-the answers, by the rule in docs/ikm.md, not read from the code under test."""
+The hub is the real app (create_hub_app) under waitress in this process, on SQLite and
+on PostgreSQL; everything on the kiosk side runs as the real commands. The expected
+figures are worked out here from the answers, by the rule in docs/ikm.md, not read from
+the code under test."""
 
 from __future__ import annotations
 
@@ -32,8 +33,8 @@ from kiosk.hub.utc import WIB
 from kiosk.voice import skm
 
 from ..conftest import CATALOG_DIR, LiveServer, free_port
-from ..hub.console_helpers import FAST, add_users, csrf_of
-from .live import Resident, kiosk, run_kiosk, start
+from ..voice.live import Resident, kiosk, run_kiosk, start
+from .console_helpers import FAST, add_users, csrf_of
 
 pytest.importorskip("kiosk.reports.push", reason="needs issue 13's report channel")
 pytestmark = pytest.mark.slow
@@ -124,7 +125,7 @@ def shown_nrr(page: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def hub(tmp_path):
+def hub(tmp_path, hub_db):
     """A hub made by the real commands, its app (console + report endpoint) on waitress,
     and the three console users of tests/hub/console_helpers."""
     from kiosk.hub.app import create_hub_app
@@ -132,11 +133,12 @@ def hub(tmp_path):
     hub_dir = tmp_path / "hub"
     kiosk("hub", "init", str(hub_dir), "--root-keys", "1", "--root-threshold", "1")
     kiosk("hub", "publish", str(CATALOG_DIR), "--hub", str(hub_dir))
-    app = create_hub_app(hub_dir, test_config={"CONSOLE_PASSWORD_HASHER": FAST})
+    test_config = {"CONSOLE_PASSWORD_HASHER": FAST}
+    app = create_hub_app(hub_dir, db_url=hub_db.url, test_config=test_config)
     add_users(app.extensions["hub_db"])
     server = LiveServer(app)
     try:
-        yield hub_dir, server.url, app.extensions["hub_db"]
+        yield hub_dir, server.url, hub_db.url, app.extensions["hub_db"]
     finally:
         server.stop()
         app.extensions["hub_db"].dispose()
@@ -145,7 +147,7 @@ def hub(tmp_path):
 @pytest.fixture
 def kiosk_site(tmp_path, hub):
     """An enrolled kiosk that synced once (catalog and the hub's report key), serving."""
-    hub_dir, hub_url, _ = hub
+    hub_dir, hub_url, db_url, _ = hub
     port = free_port()
     conf = tmp_path / f"{VILLAGE}.toml"
     conf.write_text(
@@ -155,7 +157,7 @@ def kiosk_site(tmp_path, hub):
         f'report_url = "{hub_url}/api/reports"\n',
         encoding="utf-8",
     )
-    out = kiosk("hub", "enroll", VILLAGE, "--hub", str(hub_dir))
+    out = kiosk("hub", "enroll", VILLAGE, "--hub", str(hub_dir), "--db", db_url)
     code = next(x for x in out.splitlines() if x.startswith("Enrollment code")).split()[-1]
     kiosk("enroll", code, "--config", str(conf))
     first = kiosk("sync", "--config", str(conf))
@@ -169,7 +171,7 @@ def kiosk_site(tmp_path, hub):
 
 
 def test_kiosk_surveys_reach_the_ikm_and_the_console_answer_reaches_the_kiosk(hub, kiosk_site):
-    hub_dir, hub_url, engine = hub
+    hub_dir, hub_url, db_url, engine = hub
     conf, site = kiosk_site
     rng = random.Random(15)
     today = datetime.now(WIB).date()
@@ -217,6 +219,8 @@ def test_kiosk_surveys_reach_the_ikm_and_the_console_answer_reaches_the_kiosk(hu
             "ikm",
             "--hub",
             str(hub_dir),
+            "--db",
+            db_url,
             "--village",
             VILLAGE,
             "--from",
