@@ -9,6 +9,7 @@ editor/      the console's catalog editor (/katalog/): edit, check, preview, con
 db.py        the report database: SQLAlchemy Core tables, connect, Alembic upgrade (migrations/)
 app.py       ``create_hub_app``: the hub's Flask app (report API, HUB/public, console blueprints)
 report_api.py  ``POST /api/reports`` (bundles in, signed acknowledgements out), ``/api/status``
+beats.py     heartbeats: a kiosk's signed catalog pull marks it as seen (Armada)
 report_keys.py the hub's report keys (open bundles, sign acks), published as a TUF target
 enroll.py    one-time enrollment codes, revocation
 ingest.py    one bundle in: checks, exactly-once storage, the signed acknowledgement
