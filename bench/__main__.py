@@ -197,7 +197,7 @@ def companion(name: str) -> list[str]:
     if not (REPO / "bench" / f"{name}.py").exists():
         return [f"n/a (bench/{name}.py not present yet)"]
     done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / f"{name}.py")],
+        [sys.executable, "-m", f"bench.{name}"],
         cwd=REPO,
         capture_output=True,
         text=True,

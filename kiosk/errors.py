@@ -60,6 +60,11 @@ class SyncError(KioskError):
     """A catalog update could not be accepted; the kiosk keeps its last good catalog."""
 
 
+class FormRefused(SyncError):
+    """A smaller form of a release (packed, or a patch) does not give the signed release;
+    the kiosk takes the next form, the whole release last."""
+
+
 class SpoolJobInvalid(KioskError, ValueError):
     """A print job in the spool folder is damaged or names an unknown service."""
 

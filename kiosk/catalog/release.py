@@ -50,6 +50,12 @@ def build_release(catalog: Catalog, version: int, published: date) -> bytes:
         "published": published.isoformat(),
         "catalog": catalog_to_data(catalog),
     }
+    return canonical_json(document)
+
+
+def canonical_json(document: Any) -> bytes:
+    """The one byte form of a release document. Sync rebuilds a release from a patch
+    (kiosk/catalog/delta.py) and must get exactly the bytes the hub signed."""
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
         "utf-8"
     )

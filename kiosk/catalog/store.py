@@ -1,19 +1,25 @@
 """The catalog store on a kiosk: immutable releases and one ``current`` pointer.
 
 ```
-<state>/catalog/releases/<version>/catalog.json   written once, never changed
-<state>/catalog/current -> releases/<version>      swapped with one rename
+<state>/catalog/releases/<version>/catalog.json          written once, never changed
+<state>/catalog/releases/<version>/catalog.json.sha256   its sha256, written with it
+<state>/catalog/current -> releases/<version>             swapped with one rename
 ```
 
 Activation writes the new release folder completely (fsynced), then swaps the
 ``current`` symlink atomically. After a power cut at any point ``current`` names
 either the old or the new complete release. Old releases stay as last-known-good.
+The digest lets a sync see which release is current, and that it is intact, without
+parsing it (``current_release``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +32,8 @@ from .release import load_release, parse_release
 log = logging.getLogger(__name__)
 
 RELEASE_FILE = "catalog.json"
+DIGEST_FILE = "catalog.json.sha256"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class CatalogStore:
@@ -57,6 +65,36 @@ class CatalogStore:
         target = self.current_target()
         return None if target is None else self.root / target / RELEASE_FILE
 
+    def current_release(self) -> tuple[int, str] | None:
+        """(version, sha256) of the current release if it is intact, else None.
+
+        Cheap: a readlink and one sha256, checked against the digest written with the
+        release. A release stored before digests were kept is parsed once instead, then
+        given its digest."""
+        target = self.current_target()
+        if target is None or not Path(target).name.isdigit():
+            return None
+        folder = self.root / target
+        try:
+            data = (folder / RELEASE_FILE).read_bytes()
+        except OSError:
+            return None
+        sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            recorded = (folder / DIGEST_FILE).read_text(encoding="ascii").strip()
+        except (OSError, ValueError):
+            recorded = ""
+        if recorded != sha256:
+            if _SHA256.match(recorded):
+                return None  # the bytes changed since they were verified and written
+            try:
+                parse_release(data, str(folder / RELEASE_FILE))
+            except ReleaseInvalid:
+                return None
+            with contextlib.suppress(OSError):  # a full disk: parse again next time
+                self.writer(folder / DIGEST_FILE, sha256.encode("ascii"))
+        return int(Path(target).name), sha256
+
     def load_current(self) -> Catalog | None:
         """The active catalog, or None when the store has none."""
         path = self.current_release_file()
@@ -80,6 +118,7 @@ class CatalogStore:
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir()
             self.writer(staging / RELEASE_FILE, release)
+            self.writer(staging / DIGEST_FILE, hashlib.sha256(release).hexdigest().encode("ascii"))
             self.checkpoint("store:written")
             if final.exists():  # a damaged leftover of an earlier attempt
                 shutil.rmtree(final)
@@ -107,12 +146,9 @@ class CatalogStore:
         for tmp in self.root.glob(".current.*.tmp") if self.root.is_dir() else ():
             tmp.unlink(missing_ok=True)
             done.append(f"removed {tmp.name}")
-        if self.current_target() is not None:
-            try:
-                self.load_current()
-            except ReleaseInvalid as exc:
-                version = self.rollback()
-                done.append(f"current did not load ({exc}); back to release {version}")
+        if self.current_target() is not None and self.current_release() is None:
+            version = self.rollback()
+            done.append(f"current is damaged or missing; back to release {version}")
         return done
 
     def rollback(self) -> int | None:

@@ -1,6 +1,7 @@
 """The kecamatan side: code that runs at the kantor kecamatan, never on a kiosk.
 
 repo.py      the catalog's TUF repository: init, publish, refresh, status
+release_forms.py  each release also packed (xz) and as patches from the last 4, for kiosks
 keys.py      key files of the hub: generate, store (optionally passphrase-protected), load
 statuses.py  complaint statuses down to the kiosks: a signed target under a delegated role
              (an online key), published from the console's "Terbitkan ke kios"
@@ -9,6 +10,7 @@ editor/      the console's catalog editor (/katalog/): edit, check, preview, con
 db.py        the report database: SQLAlchemy Core tables, connect, Alembic upgrade (migrations/)
 app.py       ``create_hub_app``: the hub's Flask app (report API, HUB/public, console blueprints)
 report_api.py  ``POST /api/reports`` (bundles in, signed acknowledgements out), ``/api/status``
+beats.py     heartbeats: a kiosk's signed catalog pull marks it as seen (Armada)
 report_keys.py the hub's report keys (open bundles, sign acks), published as a TUF target
 enroll.py    one-time enrollment codes, revocation
 ingest.py    one bundle in: checks, exactly-once storage, the signed acknowledgement

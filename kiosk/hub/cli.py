@@ -246,7 +246,7 @@ def hub_serve(
     """Serve the kiosks' report endpoint (and the console) with waitress."""
     from waitress import serve
 
-    from .app import create_hub_app, serve_options
+    from .app import create_hub_app, serve_options, settle_heap
 
     try:
         app = create_hub_app(
@@ -257,6 +257,7 @@ def hub_serve(
     from .console.maintenance import Maintenance
 
     Maintenance(app.extensions["hub_db"]).start()  # contacts purge + demand rollup
+    settle_heap()
     click.echo(f"Pelita hub serving http://{host}:{port}/ (database {app.config['DB_URL']})")
     serve(app, host=host, port=port, threads=threads, **serve_options())
 

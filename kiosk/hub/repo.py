@@ -8,6 +8,8 @@ HUB_DIR/
     metadata/N.snapshot.json   pins the targets version (online key)
     metadata/timestamp.json    the one mutable file: pins the snapshot (online key)
     targets/<sha256>.catalog.json   release bytes, named by hash (CDN- and USB-safe)
+    targets/<sha256>.catalog.json.xz, <sha256>.catalog-patch-from-N.json.xz
+                               the same release, smaller (release_forms.py)
   keys/                        never served, never copied to a kiosk's stick
     offline-root/root-*.pem    root keys: move to offline sticks after init
     technician/targets.pem     signs releases: stays with the technician
@@ -38,6 +40,7 @@ from ..errors import CatalogInvalid, SyncError
 from ..fsutil import atomic_write_bytes
 from ..tuf_layout import ISSUED_FIELD, TARGET_NAME
 from .keys import generate_key, load_signer
+from .release_forms import earlier_releases, list_forms, prune_forms, release_forms
 
 ROLES = ("root", "targets", "snapshot", "timestamp")
 
@@ -179,9 +182,11 @@ class Hub:
         }
         sha = info.hashes["sha256"]
         target_path = self.targets_dir / f"{sha}.{TARGET_NAME}"
-        atomic_write_bytes(target_path, data)  # 1. the release itself
+        forms = release_forms(data, version, earlier_releases(self.targets_dir, version))
+        atomic_write_bytes(target_path, data)  # 1. the release itself, and its smaller forms
         targets = targets_md.signed
         targets.targets[TARGET_NAME] = info  # other targets (the report key) stay listed
+        list_forms(targets, forms, self.targets_dir)
         self._sign_and_write_chain(Metadata(targets), signers, bump=True)  # 2-4.
         self._prune()
         return Published(version, sha, len(data), target_path)
@@ -333,6 +338,14 @@ class Hub:
         files = sorted(self.targets_dir.glob(f"*.{TARGET_NAME}"), key=lambda p: p.stat().st_mtime)
         for path in files[:-KEEP_VERSIONS]:
             path.unlink(missing_ok=True)
+        listed = {
+            f"{info.hashes['sha256']}.{name}"
+            for version in self._versions("targets")
+            for name, info in Metadata[Targets]
+            .from_file(str(self.metadata_dir / f"{version}.targets.json"))
+            .signed.targets.items()
+        }
+        prune_forms(self.targets_dir, listed)
 
 
 FIX = {

@@ -17,6 +17,7 @@ from .exports import Sheet, small, to_csv, to_xlsx
 from .skm_report import PROFILE_FIELDS, SkmReport
 
 PDF_SARAN = 200  # newest first; the XLSX has them all
+ROW_MM = 5  # line height of the PDF's tables
 
 
 def summary_lines(report: SkmReport) -> list[str]:
@@ -148,11 +149,32 @@ def _section(pdf: Any, title: str) -> None:
 def _table(
     pdf: Any, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]
 ) -> None:
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
-        head = table.row()
-        for title in header:
-            head.cell(winansi(title))
-        for row in rows:
-            line = table.row()
-            for value in row:
-                line.cell(winansi(value))
+    """A bordered table, header in bold. Drawn cell by cell: fpdf2's table() lays every
+    cell out with its line breaker, several ms each (docs/performance.md)."""
+    pdf.set_font(style="B")
+    _row(pdf, header, widths)
+    pdf.set_font(style="")
+    for row in rows:
+        _row(pdf, row, widths)
+
+
+def _row(pdf: Any, values: Sequence[str], widths: Sequence[int]) -> None:
+    cells = [_wrap(pdf, winansi(value), width) for value, width in zip(values, widths, strict=True)]
+    height = ROW_MM * max(len(lines) for lines in cells)
+    if pdf.will_page_break(height):
+        pdf.add_page()
+    x, y = pdf.l_margin, pdf.get_y()
+    for lines, width in zip(cells, widths, strict=True):
+        pdf.rect(x, y, width, height)
+        for i, line in enumerate(lines):
+            pdf.set_xy(x, y + ROW_MM * i)
+            pdf.cell(width, ROW_MM, line)
+        x += width
+    pdf.set_xy(pdf.l_margin, y + height)
+
+
+def _wrap(pdf: Any, value: str, width: float) -> list[str]:
+    """The cell's lines; a value that fits skips the line breaker."""
+    if pdf.get_string_width(value) <= width - 2 * pdf.c_margin:
+        return [value]
+    return list(pdf.multi_cell(width, ROW_MM, value, dry_run=True, output="LINES")) or [""]

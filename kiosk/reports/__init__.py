@@ -11,8 +11,10 @@ outgoing.py        outbox → bundles; the hub's signed acknowledgement → free
 health.py          the ``health`` record: versions, sync, printer, disk, board, clock, outbox
 push.py            HTTP POST to ``report_url``
 stick.py           bundles onto, acknowledgements from a USB stick
+cadence.py         when a push is due (``report_every_hours``, sooner when it cannot wait)
+beat.py            the signed heartbeat the hourly catalog pull carries between pushes
 run.py             one report cycle and its status in plain words (``kiosk sync`` calls it)
-cli.py             ``kiosk identity``, ``kiosk enroll CODE``
+cli.py             ``kiosk identity``, ``kiosk enroll CODE|-``
 
 docs/reports.md explains the design, the time rule and the threat table.
 """

@@ -2,6 +2,7 @@
 
 fetch.py     HTTP and folder (USB stick) fetchers for python-tuf, with timeouts and byte counts
 client.py    python-tuf ngclient: refresh metadata, find and download the signed release
+transfer.py  the release by its smallest signed form: a patch, packed (xz), or whole
 clock.py     the forward-only time floor (a Pi has no real-time clock)
 activate.py  verified bytes → validated, immutable release → atomic ``current`` switch
 lock.py      one sync at a time (fcntl lock file)

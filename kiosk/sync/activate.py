@@ -9,7 +9,6 @@ previous release and remember the bad hash so we never download it again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from ..catalog.store import CatalogStore
 from ..config import Config
 from ..errors import ReleaseInvalid, SyncError
 from ..fsutil import atomic_write_bytes
+from .transfer import Held
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +74,16 @@ class Activator:
         return data if isinstance(data, dict) else {}
 
     def current(self) -> tuple[int, str | None]:
-        """(version, sha256) of the release in the store; (0, None) when it has none."""
+        """(version, sha256) of the release in the store; (0, None) when it has none.
+        Never parses an intact release: a sync that finds nothing new stays cheap."""
+        found = self.store.current_release()
+        return (0, None) if found is None else found
+
+    def held(self) -> Held | None:
+        """The current release as a base for patches, or None."""
+        found = self.store.current_release()
         path = self.store.current_release_file()
-        if path is None:
-            return 0, None
-        try:
-            data = path.read_bytes()
-            return parse_release(data).version, hashlib.sha256(data).hexdigest()
-        except (OSError, ReleaseInvalid):
-            return 0, None
+        return None if found is None or path is None else Held(found[0], found[1], path)
 
     def newest_known(self) -> int:
         """The highest version this kiosk ever activated (our own rollback guard)."""

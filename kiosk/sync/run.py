@@ -1,8 +1,9 @@
 """One sync cycle, end to end, and its status in plain words.
 
 lock → recover leftovers → TUF refresh (judged at the time floor) → unchanged? stop
-→ refuse known-bad or older → download to staging → activate → raise the time floor
-→ status. Any failure leaves the last good catalog in place and says why.
+(nothing parsed) → refuse known-bad or older → download the smallest signed form to
+staging and rebuild the release (transfer.py) → activate → raise the time floor → status.
+Any failure leaves the last good catalog in place and says why.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .activate import Activator
 from .client import HubClient, default_fetcher, explain, hub_base
 from .clock import TimeFloor
 from .lock import SyncLock
+from .transfer import Fetched, fetch_release
 
 log = logging.getLogger(__name__)
 NO_HUB = "no hub configured: set hub_url, or run 'kiosk sync --from DIR_OR_URL'"
@@ -93,6 +95,7 @@ class _Cycle:
     started: datetime
     clock_note: str = ""
     statuses_note: str = ""
+    fetched_note: str = ""
 
     def run(
         self, fetcher: FetcherInterface | None, checkpoint: Callable[[str], None]
@@ -116,7 +119,7 @@ class _Cycle:
             shutil.rmtree(staging, ignore_errors=True)
         version = self.activator.current()[0]
         summary = (
-            f"Catalog updated to version {version} from {self.source}."
+            f"Catalog updated to version {version} from {self.source} ({self.fetched_note})."
             if changed
             else f"Catalog is up to date (version {version}); checked {self.source}."
         ) + f" {self.statuses_note[:1].upper()}{self.statuses_note[1:]}."
@@ -163,9 +166,10 @@ class _Cycle:
         if changed:
             self.activator.check_offer(offer.version, offer.sha256)
             staging.mkdir(parents=True, exist_ok=True)
-            data = client.download(staging / f"{offer.sha256}.part")
+            fetched = fetch_release(client, offer, self.activator.held(), staging, checkpoint)
+            self.fetched_note = _fetched_note(fetched)
             checkpoint("sync:staged")
-            self.activator.install(data, offer.version, offer.sha256)
+            self.activator.install(fetched.data, offer.version, offer.sha256)
         # Complaint statuses ride the same verified metadata; they never fail the catalog.
         self.statuses_note = update_statuses(client, self.config, staging)
         return changed
@@ -195,6 +199,14 @@ class _Cycle:
             )
         except OSError as exc:
             log.error("cannot write sync status: %s", exc)
+
+
+def _fetched_note(fetched: Fetched) -> str:
+    """How the release came, for the status: e.g. "patch from 3, 412 bytes"."""
+    note = f"{fetched.form}, {fetched.size:,} bytes"
+    if fetched.refused:
+        note += "; refused first: " + "; ".join(fetched.refused)
+    return note
 
 
 def _take_report_key(client: HubClient, config: Config, staging: Path) -> None:

@@ -59,3 +59,44 @@ def test_old_releases_are_pruned_but_current_kept(tmp_path, bundled_catalog):
     for version in range(1, 6):
         store.activate(release(bundled_catalog, version))
     assert store.versions() == [4, 5]
+
+
+def test_current_release_is_known_without_parsing_it(tmp_path, bundled_catalog, monkeypatch):
+    import hashlib
+
+    import kiosk.catalog.store
+
+    store = CatalogStore(tmp_path)
+    data = release(bundled_catalog, 1)
+    store.activate(data)
+    assert (tmp_path / "releases/1/catalog.json.sha256").read_text() == (
+        hashlib.sha256(data).hexdigest()
+    )
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(kiosk.catalog.store, "parse_release", no_parsing)
+    assert store.current_release() == (1, hashlib.sha256(data).hexdigest())
+    assert store.recover() == []
+
+
+def test_a_release_stored_before_digests_is_parsed_once_then_given_one(tmp_path, bundled_catalog):
+    store = CatalogStore(tmp_path)
+    store.activate(release(bundled_catalog, 1))
+    digest = tmp_path / "releases/1/catalog.json.sha256"
+    expected = digest.read_text()
+    digest.unlink()
+    assert store.current_release() == (1, expected)
+    assert digest.read_text() == expected
+
+
+def test_a_current_release_whose_bytes_changed_is_rolled_back(tmp_path, bundled_catalog):
+    store = CatalogStore(tmp_path)
+    store.activate(release(bundled_catalog, 1))
+    store.activate(release(bundled_catalog, 2, fee=5000))
+    path = tmp_path / "releases/2/catalog.json"
+    path.write_bytes(path.read_bytes().replace(b'"fee":5000', b'"fee":9000'))  # still parses
+    assert store.current_release() is None
+    assert store.recover() == ["current is damaged or missing; back to release 1"]
+    assert store.load_current().version == 1

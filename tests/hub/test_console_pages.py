@@ -157,3 +157,19 @@ def test_truth_puts_kurang_answers_with_notes_first(admin, sim):
     assert "Perlu surat pengantar RT" in row
     assert "Belum dikonfirmasi" in row or "Sudah dikonfirmasi" in row
     assert '<td class="num">1</td>' in row_of(html, "SKCK")
+
+
+def test_truth_shows_each_services_five_newest_notes(admin, sim):
+    for day in range(1, 8):  # seven notes on kk-baru, the newest five are shown
+        sim.feedback("betro", date(2026, 11, day), "kk-baru", "kurang", f"Catatan KK hari {day}")
+    sim.feedback("kemlagi", date(2026, 11, 2), "skck", "kurang", "Catatan SKCK pertama")
+    sim.feedback("kemlagi", date(2026, 11, 3), "skck", "kurang", "Catatan SKCK kedua")
+    sim.feedback("kemlagi", date(2026, 10, 30), "skck", "kurang", "Catatan sebelum periode")
+    html = text_of(admin.get("/katalog-kebenaran?dari=2026-11-01&sampai=2026-11-18"))
+    kk = row_of(html, "Kartu Keluarga (KK) Baru")
+    shown = [day for day in range(1, 8) if f"Catatan KK hari {day}" in kk]
+    assert shown == [3, 4, 5, 6, 7]
+    assert kk.index("hari 7") < kk.index("hari 3")  # newest first
+    skck = row_of(html, "SKCK")
+    assert "SKCK pertama" in skck and "SKCK kedua" in skck
+    assert "sebelum periode" not in html

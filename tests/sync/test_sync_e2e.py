@@ -102,11 +102,19 @@ def test_acceptance_walk_through(tmp_path, catalog_copy, http_server):
         assert out.exit_code == 0 and "updated to version 2" in out.output, out.output
         wait_for(site, "Rp 35.000")
 
-        # Tamper with the published target of release 3.
+        # Tamper with every published form of release 3 (whole, packed, patches).
         set_skck_fee(catalog_copy, "fee: 40000")
+        before = set((hub_dir / "public/targets").iterdir())
         assert publish(runner, catalog_copy, hub_dir).exit_code == 0
-        target = max((hub_dir / "public/targets").iterdir(), key=lambda p: p.stat().st_mtime)
-        target.write_bytes(target.read_bytes().replace(b"40000", b"90000"))
+        forms = set((hub_dir / "public/targets").iterdir()) - before
+        assert len(forms) == 4  # whole, packed, patches from 2 and from 1
+        for target in forms:
+            data = target.read_bytes()
+            if target.name.endswith(".catalog.json"):
+                data = data.replace(b"40000", b"90000")
+            else:
+                data = data[:-40] + bytes(b ^ 1 for b in data[-40:])
+            target.write_bytes(data)
         out = kiosk(runner, "sync", "--config", str(toml))
         assert out.exit_code == 1
         assert "does not match what the kecamatan signed" in out.output, out.output

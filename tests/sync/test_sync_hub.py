@@ -70,7 +70,14 @@ def test_publish_numbers_releases_and_names_targets_by_hash(hub_dir, catalog_cop
     names = [p.name for p in (hub_dir / "public/targets").iterdir()]
     releases = [n for n in names if n.endswith(".catalog.json")]
     assert len(releases) == 2 and all(len(n.split(".")[0]) == 64 for n in names)
-    assert [n.split(".", 1)[1] for n in names if n not in releases] == ["report-key.json"]
+    # each release also packed, release 2 also as a patch from 1 (release 1's packed
+    # form stays while metadata that lists it is kept for kiosks mid-download)
+    assert sorted(n.split(".", 1)[1] for n in names if n not in releases) == [
+        "catalog-patch-from-1.json.xz",
+        "catalog.json.xz",
+        "catalog.json.xz",
+        "report-key.json",
+    ]
 
 
 def test_refresh_resigns_only_when_due_and_warns_loudly(hub_dir):
@@ -131,7 +138,7 @@ def test_usb_stick_sync_from_a_copied_public_folder(hub_history, tmp_path):
 def test_usb_stick_with_a_flipped_byte_is_refused(hub_history, tmp_path):
     stick = tmp_path / "stick"
     shutil.copytree(hub_history.v2, stick)
-    for target in (stick / "targets").glob("*.catalog.json"):
+    for target in (stick / "targets").glob("*.catalog*"):  # every form of the release
         data = bytearray(target.read_bytes())
         data[len(data) // 2] ^= 1
         target.write_bytes(bytes(data))
@@ -165,3 +172,50 @@ def test_misconfiguration_is_explained(tmp_path, hub_history, overrides, words):
         settings["hub_url"] = str(hub_history.hub_dir)
     result = run_sync(load_config(env={}, overrides=settings))
     assert not result.ok and words in result.reason, result.reason
+
+
+def test_each_release_is_also_signed_packed_and_as_patches_from_the_last_four(
+    hub_dir, bundled_catalog
+):
+    import dataclasses
+    import hashlib
+    from datetime import date
+
+    from tuf.api.metadata import Metadata
+
+    from kiosk.catalog.release import build_release
+    from kiosk.tuf_layout import PACKED_NAME, TARGET_NAME, is_release_form, patch_name
+
+    hub = Hub(hub_dir)
+    releases = {}
+    for version in range(1, 8):
+        services = tuple(
+            dataclasses.replace(s, fee=1000 * version) if s.id == "sktm" else s
+            for s in bundled_catalog.services
+        )
+        releases[version] = build_release(
+            dataclasses.replace(bundled_catalog, services=services), version, date(2026, 12, 1)
+        )
+        hub.sign_release(releases[version], version, date(2026, 12, 1))
+    targets = {
+        path: Metadata.from_file(str(path)).signed.targets
+        for path in hub.metadata_dir.glob("*.targets.json")
+    }
+    latest = targets[max(targets, key=lambda p: int(p.name.split(".")[0]))]
+    forms = sorted(name for name in latest if is_release_form(name))
+    assert forms == sorted([PACKED_NAME, *(patch_name(v) for v in (3, 4, 5, 6))])
+    for old in (3, 4, 5, 6):
+        custom = latest[patch_name(old)].custom
+        assert custom == {
+            "catalog_version": 7,
+            "from_version": old,
+            "from_sha256": hashlib.sha256(releases[old]).hexdigest(),
+        }
+    assert latest[TARGET_NAME].custom["catalog_version"] == 7  # older kiosks read only this
+    listed = {f"{i.hashes['sha256']}.{n}" for t in targets.values() for n, i in t.items()}
+    on_disk = {p.name for p in hub.targets_dir.iterdir()}
+    forms_on_disk = {n for n in on_disk if is_release_form(n.partition(".")[2])}
+    assert forms_on_disk and forms_on_disk <= listed  # what no kept metadata lists is pruned
+    written = sum(1 + min(v - 1, 4) for v in range(1, 8))  # packed + patches, per release
+    assert len(forms_on_disk) < written
+    assert latest[TARGET_NAME].length == len(releases[7])

@@ -7,6 +7,7 @@ editor (issue 16) protects its blueprint with it too.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,6 +61,7 @@ class ConsoleState:
     now: Callable[[], datetime] = utcnow
     hasher: PasswordHasher = accounts.HASHER
     reports: dict[Any, Any] = field(default_factory=dict)  # SKM reports by data version
+    lock: threading.Lock = field(default_factory=threading.Lock)  # guards reports
 
 
 def state() -> ConsoleState:

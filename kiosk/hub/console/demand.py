@@ -94,7 +94,7 @@ def read_query() -> DemandQuery:
 
 
 def gather(q: DemandQuery) -> dict[str, Any]:
-    rollup.refresh(engine(), now=now())
+    rollup.refresh(engine(), now=now(), limit=rollup.PAGE_LIMIT)
     with engine().connect() as conn:
         table = per_service(conn, q)
         series = per_period(conn, q)

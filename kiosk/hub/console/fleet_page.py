@@ -12,7 +12,7 @@ from .. import db
 from ..utc import as_utc
 from . import settings, text
 from .core import bp, engine, now, state
-from .fleet import FleetRow, fleet_order, fleet_row, slips_left
+from .fleet import FleetRow, cells, fleet_order, fleet_row
 
 
 def health_view(row: Any) -> dict[str, Any]:
@@ -89,6 +89,6 @@ def fleet() -> str:
         counts=counts,
         red=sum(1 for r in rows if r.red),
         now=now(),
-        slips_left=slips_left,
+        cells=cells,
         text=text,
     )

@@ -23,7 +23,8 @@ from ..console_tables import demand_rollup, rollup_state
 
 FLEET = ""  # kiosk_id of the fleet-wide sums
 NAME = "counts"
-ANALYZE_AFTER = 10_000  # folded groups after which PostgreSQL's statistics are renewed
+PAGE_LIMIT = 2_000  # counts rows a page request folds at most (tens of ms)
+ANALYZE_AFTER = 10_000  # folded counts rows after which PostgreSQL's statistics are renewed
 Key = tuple[str, date, str, str, str]  # grain, period_start, kiosk_id, service_id, metric
 
 
@@ -45,45 +46,77 @@ def fold(rows: Iterable[Any]) -> dict[Key, int]:
     return sums
 
 
-def _upsert(conn: sa.Connection, sums: dict[Key, int]) -> None:
-    if not sums:
-        return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    values = [
-        dict(grain=g, period_start=p, kiosk_id=k, service_id=s, metric=m, n=n)
-        for (g, p, k, s, m), n in sums.items()
-    ]
-    insert = dialect.insert(demand_rollup)
-    statement = insert.on_conflict_do_update(
-        index_elements=["grain", "kiosk_id", "period_start", "service_id", "metric"],
-        set_={"n": demand_rollup.c.n + insert.excluded.n},
-    )
-    for start in range(0, len(values), 5000):
-        conn.execute(statement, values[start : start + 5000])
+def period_start(grain: str, day: Any, dialect: str) -> Any:
+    """SQL for the Monday of ``day``'s week or the first of its month (as :func:`fold`)."""
+    if dialect == "postgresql":
+        return sa.cast(sa.func.date_trunc(grain, day), sa.Date)
+    if grain == "month":
+        return sa.func.strftime("%Y-%m-01", day)
+    days_back = (sa.cast(sa.func.strftime("%w", day), sa.Integer) + 6) % 7  # Monday = 0
+    return sa.func.date(day, "-" + sa.cast(days_back, sa.String) + " days")
 
 
-def _settled_top(conn: sa.Connection, after: int, cutoff: datetime) -> int | None:
-    """The highest counts id such that every row up to it is older than ``cutoff``."""
+def _fold_in_sql(conn: sa.Connection, after: int, top: int) -> None:
+    """Add the counts rows (after, top] to the weekly and monthly sums, per kiosk and
+    fleet-wide: four INSERT ... SELECT ... GROUP BY upserts, no row comes to Python."""
+    c = db.counts.c
+    dialect = conn.dialect.name
+    insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for grain in ("week", "month"):
+        start = period_start(grain, c.day, dialect)
+        for kiosk in (c.kiosk_id, sa.literal(FLEET)):
+            groups = [start, c.service_id, c.metric] + ([kiosk] if kiosk is c.kiosk_id else [])
+            select = (
+                sa.select(sa.literal(grain), start, kiosk, c.service_id, c.metric, sa.func.sum(c.n))
+                .where(c.id > after, c.id <= top)
+                .group_by(*groups)
+            )
+            insert = insert_of(demand_rollup).from_select(
+                ["grain", "period_start", "kiosk_id", "service_id", "metric", "n"], select
+            )
+            conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["grain", "kiosk_id", "period_start", "service_id", "metric"],
+                    set_={"n": demand_rollup.c.n + insert.excluded.n},
+                )
+            )
+
+
+def _settled_top(
+    conn: sa.Connection, after: int, cutoff: datetime, limit: int | None
+) -> int | None:
+    """The highest counts id (at most ``after + limit``) such that every row up to it is
+    older than ``cutoff``."""
     counts, records = db.counts, db.records
     top = conn.execute(sa.select(sa.func.max(counts.c.id))).scalar()
     if top is None or top <= after:  # nothing new: the usual case, one index look-up
         return None if top is None else int(top)
+    if limit is not None:
+        top = min(top, after + limit)
     young = conn.execute(
         sa.select(sa.func.min(counts.c.id))
         .join(records, records.c.id == counts.c.record_pk)
-        .where(counts.c.id > after, records.c.received_at >= cutoff)
+        .where(counts.c.id > after, counts.c.id <= top, records.c.received_at >= cutoff)
     ).scalar()
     return int(top) if young is None else int(young) - 1
 
 
-def refresh(engine: sa.Engine, *, now: datetime, settle: timedelta = timedelta(minutes=5)) -> int:
-    """Fold new counts into the rollup; returns how many counts rows were folded."""
+def refresh(
+    engine: sa.Engine,
+    *,
+    now: datetime,
+    settle: timedelta = timedelta(minutes=5),
+    limit: int | None = None,
+) -> int:
+    """Fold new counts into the rollup; returns how many counts ids were folded. With
+    ``limit``, at most that many (a page folds a little; a backlog is the maintenance
+    thread's job, so no request's work grows with an import)."""
     with engine.begin() as conn:
         row = conn.execute(sa.select(rollup_state).where(rollup_state.c.name == NAME)).first()
         if row is None:
             conn.execute(sa.insert(rollup_state).values(name=NAME, last_id=0, refreshed_at=now))
         after = row.last_id if row else 0
-        top = _settled_top(conn, after, now - settle)
+        top = _settled_top(conn, after, now - settle, limit)
         if top is None or top <= after:
             return 0
         claimed = conn.execute(
@@ -94,14 +127,8 @@ def refresh(engine: sa.Engine, *, now: datetime, settle: timedelta = timedelta(m
         if claimed.rowcount != 1:  # another process folded this range
             conn.rollback()
             return 0
-        c = db.counts.c
-        delta = conn.execute(
-            sa.select(c.kiosk_id, c.day, c.service_id, c.metric, sa.func.sum(c.n))
-            .where(c.id > after, c.id <= top)
-            .group_by(c.kiosk_id, c.day, c.service_id, c.metric)
-        ).all()
-        _upsert(conn, fold(delta))
-        if conn.dialect.name == "postgresql" and len(delta) > ANALYZE_AFTER:
+        _fold_in_sql(conn, after, top)
+        if conn.dialect.name == "postgresql" and top - after > ANALYZE_AFTER:
             # fresh statistics, or the planner may scan the whole rollup (autovacuum is late)
             conn.execute(sa.text("ANALYZE demand_rollup"))
         return top - after

@@ -4,7 +4,8 @@ staff enter the period's number of service users here (for the Krejcie–Morgan 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
@@ -18,27 +19,39 @@ from .core import audit, bp, engine, role_required, state
 from .demand import download
 from .filters import arg_choice, arg_period, services, villages
 
-REPORT_CACHE = 32  # reports kept per hub app, oldest dropped first
+REPORT_CACHE = 32  # reports and downloads kept per hub app, oldest dropped first
+T = TypeVar("T")
 
 
 def names() -> dict[str, str]:
     return dict(villages()) | dict(services())
 
 
-def current_report(*, details: bool = True) -> tuple[SkmReport, Any]:
+def current_report(*, details: bool = True) -> tuple[SkmReport, Any, tuple[Any, ...]]:
+    """The report the request's filters ask for, its period choice and its cache key."""
     choice = arg_period()
     f = SkmFilter(choice.period, arg_choice("desa", villages()), arg_choice("layanan", services()))
-    cache = state().reports
     with engine().connect() as conn:
         numbering = settings.load(conn)["unsur_numbering"]
         key = (f, numbering, details, data_version(conn))
-        report = cache.get(key)
-        if report is None:
-            report = build_report(conn, f, numbering=numbering, names=names(), details=details)
-            if len(cache) >= REPORT_CACHE:
-                cache.pop(next(iter(cache)))
-            cache[key] = report
-    return report, choice
+        report = cached(
+            key,
+            lambda: build_report(conn, f, numbering=numbering, names=names(), details=details),
+        )
+    return report, choice, key
+
+
+def cached(key: Any, make: Callable[[], T]) -> T:
+    """A report or download kept by its data version (oldest dropped past REPORT_CACHE)."""
+    console = state()
+    found = console.reports.get(key)
+    if found is None:
+        found = make()
+        with console.lock:
+            while len(console.reports) >= REPORT_CACHE:
+                console.reports.pop(next(iter(console.reports)))
+            console.reports[key] = found
+    return cast(T, found)
 
 
 def data_version(conn: sa.Connection) -> tuple[Any, ...]:
@@ -54,14 +67,15 @@ def data_version(conn: sa.Connection) -> tuple[Any, ...]:
 @bp.route("/skm")
 def skm() -> Any:
     fmt = request.args.get("format")
-    report, choice = current_report(details=fmt not in ("json", "csv"))
+    report, choice, key = current_report(details=fmt not in ("json", "csv"))
     stem = f"skm-{report.filter.period.start}-{report.filter.period.end}"
     if fmt == "json":
         body = json.dumps(report_json(report), ensure_ascii=False, indent=2).encode()
         return download(body, f"{stem}.json")
     writers = {"csv": skm_csv, "xlsx": skm_xlsx, "pdf": skm_pdf}
     if fmt in writers:
-        return download(writers[fmt](report), f"{stem}.{fmt}")
+        body = cached((key, fmt), lambda: writers[fmt](report))  # the same bytes until new data
+        return download(body, f"{stem}.{fmt}")
     chart = charts.bar_chart(
         [(label, (round(nilai or 0),)) for label, _, _, _, nilai in report.unsur_rows()],
         title="Nilai tiap unsur (NRR x 25)",
@@ -89,7 +103,7 @@ def back() -> str:
 @role_required("admin", "petugas")
 def skm_service_users() -> Any:
     """Save the number of service users of the shown period and village."""
-    report, _ = current_report(details=False)
+    report, _, _ = current_report(details=False)
     f = report.filter
     try:
         users = int(request.form.get("pengguna", ""))

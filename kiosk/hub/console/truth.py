@@ -57,18 +57,32 @@ def gather(start: date, end: date) -> list[Truth]:
             if truth is not None and answer in ("sesuai", "kurang"):
                 setattr(truth, answer, int(n))
         notes: dict[str, list[Any]] = defaultdict(list)
-        for row in conn.execute(
-            sa.select(f.service_id, f.day, f.kiosk_id, f.note)
-            .where(f.day.between(start, end), f.note.is_not(None), f.note != "")
-            .order_by(f.day.desc(), f.id.desc())
-            .limit(2000)
-        ):
-            if len(notes[row.service_id]) < NOTES_PER_SERVICE:
-                notes[row.service_id].append((row.day, row.kiosk_id, row.note))
+        for row in conn.execute(newest_notes(start, end)):
+            notes[row.service_id].append((row.day, row.kiosk_id, row.note))
     for service_id, found in notes.items():
         if service_id in by_id:
             by_id[service_id].notes = found
     return truth_order(list(by_id.values()))
+
+
+def newest_notes(start: date, end: date) -> sa.Select[Any]:
+    """Each service's NOTES_PER_SERVICE newest notes (the database ranks them; a period's
+    thousands of notes never travel to Python)."""
+    f = db.feedback.c
+    rank = sa.func.row_number().over(
+        partition_by=f.service_id, order_by=(f.day.desc(), f.id.desc())
+    )
+    ranked = (
+        sa.select(f.service_id, f.day, f.kiosk_id, f.note, rank.label("rank"))
+        .where(f.day.between(start, end), f.note.is_not(None), f.note != "")
+        .subquery()
+    )
+    r = ranked.c
+    return (
+        sa.select(r.service_id, r.day, r.kiosk_id, r.note)
+        .where(r.rank <= NOTES_PER_SERVICE)
+        .order_by(r.service_id, r.rank)
+    )
 
 
 @bp.route("/katalog-kebenaran")
