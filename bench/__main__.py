@@ -154,34 +154,17 @@ def _plain(fetched) -> bytes:
 
 
 def printer_idle(work: Path) -> str:
-    """Idle RSS of ``kiosk printer`` (mock pins, folder printer), if that command exists."""
+    """Idle RSS of ``kiosk printer`` (mock pins, folder printer)."""
     exe = kiosk_executable()
     env = {**os.environ, "GPIOZERO_PIN_FACTORY": "mock"}
-    probe = subprocess.run(
-        [exe, "printer", "--help"], capture_output=True, text=True, timeout=30, env=env
-    )
-    if probe.returncode != 0:
-        return "n/a (not built yet)"
-    command = [exe, "printer"]
-    if "Commands:" in probe.stdout:
-        names = probe.stdout.split("Commands:", 1)[1].split()
-        sub = next((n for n in ("run", "daemon", "serve", "start") if n in names), None)
-        if sub is None:
-            return "n/a (no daemon subcommand found in `kiosk printer --help`)"
-        command.append(sub)
-    help_text = subprocess.run(
-        [*command, "--help"], capture_output=True, text=True, timeout=30, env=env
-    ).stdout
     config = work / "printer.toml"
     config.write_text(
         f'state_dir = "{work / "printer-state"}"\n[printer]\ntype = "folder"\n'
         f'folder = "{work / "slips"}"\n',
         encoding="utf-8",
     )
-    if "--config" in help_text:
-        command += ["--config", str(config)]
-    if "--mock-pins" in help_text:
-        command.append("--mock-pins")
+    # `kiosk printer` with no subcommand runs the daemon (its subcommands are tools).
+    command = [exe, "printer", "--config", str(config), "--mock-pins"]
     daemon = Process(command, work / "printer.log", env=env).start()
     try:
         time.sleep(3)
