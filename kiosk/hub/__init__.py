@@ -5,7 +5,7 @@ release_forms.py  each release also packed (xz) and as patches from the last 4, 
 keys.py      key files of the hub: generate, store (optionally passphrase-protected), load
 statuses.py  complaint statuses down to the kiosks: a signed target under a delegated role
              (an online key), published from the console's "Terbitkan ke kios"
-cli.py       ``kiosk hub ...``
+cli.py       ``kiosk hub ...`` (cli_common.py: the --hub/--db options and opening the database)
 editor/      the console's catalog editor (/katalog/): edit, check, preview, confirm, publish
 db.py        the report database: SQLAlchemy Core tables, connect, Alembic upgrade (migrations/)
 app.py       ``create_hub_app``: the hub's Flask app (report API, HUB/public, console blueprints)

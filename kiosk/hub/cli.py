@@ -15,21 +15,12 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import CatalogInvalid, KioskError
+from .cli_common import db_option, hub_database, hub_option, open_db
 from .console_cli import demo, purge_contacts, report, user
 from .keys import PASSPHRASE_ENV, passphrase_from_env
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from .repo import Hub
-
-hub_option = click.option(
-    "--hub",
-    "hub_dir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="The hub folder made by 'kiosk hub init'.",
-)
 
 
 def _hub(path: str) -> Hub:
@@ -79,7 +70,7 @@ def _init_reports(hub_dir: str, passphrase: bytes | None) -> list[str]:
 
     create_report_keys(Path(hub_dir))
     public = publish_report_key(Path(hub_dir), passphrase)
-    _engine(hub_dir, None).dispose()
+    open_db(hub_dir, None).dispose()
     return [
         f"Report keys: {hub_dir}/keys/reports/ (stay on the hub server); the public key "
         f"{public.fingerprint} is published to kiosks (signed).",
@@ -207,13 +198,6 @@ def hub_status(hub_dir: str) -> None:
 
 # ---------------------------------------------------------------- reports (issue 13)
 
-db_option = click.option(
-    "--db",
-    "db_url",
-    default=None,
-    help="Database URL (default: sqlite:///HUB/hub.sqlite3; or postgresql://user@host/db).",
-)
-
 
 @hub.command("serve")
 @hub_option
@@ -262,14 +246,6 @@ def hub_serve(
     serve(app, host=host, port=port, threads=threads, **serve_options())
 
 
-def _engine(hub_dir: str, db_url: str | None) -> Engine:
-    from . import db
-
-    engine = db.connect(db_url or db.default_url(hub_dir))
-    db.upgrade(engine)
-    return engine
-
-
 @hub.command("report-keys")
 @hub_option
 def hub_report_keys(hub_dir: str) -> None:
@@ -301,13 +277,8 @@ def hub_enroll(village: str, hub_dir: str, db_url: str | None, name: str | None)
     """Make a one-time enrollment code for the kiosk of VILLAGE."""
     from .enroll import create_enrollment
 
-    engine = _engine(hub_dir, db_url)
-    try:
+    with hub_database(hub_dir, db_url) as engine:
         code, expires = create_enrollment(engine, village, name=name)
-    except KioskError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        engine.dispose()
     click.echo(f"Enrollment code for {village}: {code}")
     click.echo(f"  valid once, until {expires:%Y-%m-%d %H:%M} UTC.")
     click.echo(f"  On the kiosk: kiosk enroll {code}")
@@ -322,13 +293,8 @@ def hub_revoke(village: str, hub_dir: str, db_url: str | None, reason: str) -> N
     """Refuse every report from VILLAGE's kiosk from now on (re-enroll to undo)."""
     from .enroll import revoke
 
-    engine = _engine(hub_dir, db_url)
-    try:
+    with hub_database(hub_dir, db_url) as engine:
         revoke(engine, village, reason)
-    except KioskError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        engine.dispose()
     click.echo(f"kiosk {village} revoked; its reports are refused until it is enrolled again")
 
 
@@ -339,11 +305,8 @@ def hub_kiosks(hub_dir: str, db_url: str | None) -> None:
     """Every kiosk: key, enrollment, last seen (report or heartbeat), latest health."""
     from .fleet import fleet_lines
 
-    engine = _engine(hub_dir, db_url)
-    try:
+    with hub_database(hub_dir, db_url) as engine:
         click.echo("\n".join(fleet_lines(engine)))
-    finally:
-        engine.dispose()
 
 
 @hub.command("import")
@@ -358,14 +321,9 @@ def hub_import(hub_dir: str, db_url: str | None, stick_dir: str) -> None:
     from .report_keys import load_report_keys
     from .stick_import import import_stick
 
-    engine = _engine(hub_dir, db_url)
-    try:
+    with hub_database(hub_dir, db_url) as engine:
         ingestor = Ingestor(engine, load_report_keys(Path(hub_dir)))
         results = import_stick(ingestor, Path(stick_dir))
-    except KioskError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        engine.dispose()
     for item in results:
         mark = "ok" if item.outcome.ok else "REFUSED"
         click.echo(f"{mark:7} {item.path.name}: {item.outcome.reason}")

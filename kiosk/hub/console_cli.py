@@ -5,42 +5,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
 
-from ..errors import KioskError
 from . import accounts, db
-
-hub_option = click.option(
-    "--hub", "hub_dir", required=True, type=click.Path(file_okay=False), help="The hub folder."
-)
-db_option = click.option(
-    "--db", "db_url", default=None, help="Database URL (default: sqlite:///HUB/hub.sqlite3)."
-)
+from .cli_common import db_option, hub_database, hub_option
 
 
-def open_db(hub_dir: str, db_url: str | None) -> sa.Engine:
-    Path(hub_dir).mkdir(parents=True, exist_ok=True)
-    engine = db.connect(db_url or db.default_url(hub_dir))
-    db.upgrade(engine)
-    return engine
-
-
-@contextmanager
-def account_change(hub_dir: str, db_url: str | None) -> Iterator[sa.Engine]:
-    """The hub database for one change; a refused change is a one-line error."""
-    engine = open_db(hub_dir, db_url)
-    try:
-        yield engine
-    except KioskError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        engine.dispose()
+def account_change(hub_dir: str, db_url: str | None) -> AbstractContextManager[sa.Engine]:
+    """The hub database for a change to the accounts (the hub folder is made if new)."""
+    return hub_database(hub_dir, db_url, create=True)
 
 
 def read_password(confirm: bool) -> str:
@@ -82,10 +60,9 @@ def user_password(name: str, hub_dir: str, db_url: str | None) -> None:
 @hub_option
 @db_option
 def user_list(hub_dir: str, db_url: str | None) -> None:
-    engine = open_db(hub_dir, db_url)
-    for found in accounts.list_users(engine):
-        click.echo(f"{found.name}\t{found.role}")
-    engine.dispose()
+    with hub_database(hub_dir, db_url, create=True) as engine:
+        for found in accounts.list_users(engine):
+            click.echo(f"{found.name}\t{found.role}")
 
 
 @click.group("report")
@@ -151,8 +128,7 @@ def report_ikm(
         raise click.UsageError(f"--to {last} is before --from {first}")
     catalog = HubCatalog(Path(hub_dir))()
     names = {v.id: v.name for v in catalog.villages} | {s.id: s.name for s in catalog.services}
-    engine = open_db(hub_dir, db_url)
-    with engine.connect() as conn:
+    with hub_database(hub_dir, db_url, create=True) as engine, engine.connect() as conn:
         f = SkmFilter(custom_period(first, last), village, service)
         built = build_report(
             conn,
@@ -161,7 +137,6 @@ def report_ikm(
             names=names,
             details=fmt in ("xlsx", "pdf"),
         )
-    engine.dispose()
     writers = {
         "json": lambda r: (
             json.dumps(report_json(r), ensure_ascii=False, indent=2) + "\n"
@@ -187,11 +162,10 @@ def purge_contacts(hub_dir: str, db_url: str | None) -> None:
     from .complaint_store import purge_contacts as purge
     from .console.settings import load
 
-    engine = open_db(hub_dir, db_url)
-    with engine.connect() as conn:
-        days = int(load(conn)["contact_retention_days"])
-    done = purge(engine, now=db.utcnow(), retention_days=days)
-    engine.dispose()
+    with hub_database(hub_dir, db_url, create=True) as engine:
+        with engine.connect() as conn:
+            days = int(load(conn)["contact_retention_days"])
+        done = purge(engine, now=db.utcnow(), retention_days=days)
     click.echo(f"contacts deleted from {len(done)} closed complaint(s) (after {days} days)")
 
 
@@ -210,9 +184,8 @@ def demo(hub_dir: str, port: int, no_serve: bool, catalog_dir: str | None) -> No
     """A hub filled with simulated kiosks' data and a demo login, then serve it."""
     from .demo import fill_demo
 
-    engine = open_db(hub_dir, None)
-    login = fill_demo(engine, today=date.today() - timedelta(days=0))
-    engine.dispose()
+    with hub_database(hub_dir, None, create=True) as engine:
+        login = fill_demo(engine, today=date.today() - timedelta(days=0))
     click.echo(f"Demo console: http://127.0.0.1:{port}/  user {login[0]}  password {login[1]}")
     if catalog_dir:
         from .editor.demo import prepare_demo_catalog
