@@ -20,18 +20,10 @@ from kiosk.printer.daemon import PrinterDaemon
 from kiosk.printer.roll import FILE_NAME, Roll
 from kiosk.printer.worker import PAPER_LOW, READY
 from kiosk.status import read_status
+from tests.conftest import wait_for
 from tests.escpos_decode import decode
 
 MM_PER_DOT = 25.4 / 203
-
-
-def wait_for(predicate, seconds=5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def slip_files(folder):
