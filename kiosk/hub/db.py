@@ -328,9 +328,15 @@ def utcnow() -> datetime:
 
 
 @functools.lru_cache(maxsize=4096)  # ingest asks for the same few times again and again
+def wib(when: datetime) -> datetime:
+    """A UTC time on the kecamatan's clock."""
+    return when.astimezone(WIB)
+
+
+@functools.lru_cache(maxsize=4096)
 def wib_day(when: datetime) -> date:
     """The kecamatan's calendar day of a UTC time."""
-    return when.astimezone(WIB).date()
+    return wib(when).date()
 
 
 def latest_health() -> sa.Select[Any]:

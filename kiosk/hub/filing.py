@@ -9,7 +9,6 @@ no time of day and no link back to its record row (it cannot be joined to a comp
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -58,7 +57,7 @@ class Filing:
 
     def _counts(self, pk: int, row: dict[str, Any], body: dict[str, Any]) -> None:
         when, _ = self.placer.place(body["boot_id"], body["mono_start"], body["hour"], row["clock"])
-        local = _wib(when)
+        local = db.wib(when)
         day, kiosk = self.day(local.date()), row["kiosk_id"]
         hour = None if body.get("compacted") == "day" else local.hour
         out = self.counts
@@ -133,12 +132,6 @@ def _unique_tickets(conn: Connection, rows: list[dict[str, Any]]) -> None:
         if row["ticket"] in taken:
             row["ticket"] = f"{row['ticket'][:30]}-{row['record_pk']}"
         taken.add(row["ticket"])
-
-
-@functools.lru_cache(maxsize=4096)
-def _wib(when: datetime) -> datetime:
-    """A UTC time on the kecamatan's clock (the same few times recur in a bundle)."""
-    return when.astimezone(db.WIB)
 
 
 def health_row(pk: int, placed: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
